@@ -1,0 +1,46 @@
+"""Request id and the audit action context for every request."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from eoms.core import context
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # Behind a proxy, the operator sets EOMS_TRUSTED_PROXY and gunicorn's
+    # --forwarded-allow-ips; REMOTE_ADDR is then already the client's.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestIdMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        response["X-Request-ID"] = request.request_id  # type: ignore[attr-defined]
+        return response
+
+
+class AuditContextMiddleware:
+    """Opens the action context for the view; API token auth refines it later."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        channel = context.Channel.API if request.path.startswith("/api/") else context.Channel.WEB
+        user = getattr(request, "user", None)
+        with context.acting(channel, user=user if user and user.is_authenticated else None,
+                            ip=client_ip(request),
+                            request_id=getattr(request, "request_id", uuid.uuid4().hex)):
+            return self.get_response(request)

@@ -1,0 +1,110 @@
+"""The one notification service: in-app rows and e-mail, by each user's preferences."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from huey.contrib.djhuey import db_task
+
+from eoms.core.models import Notification, NotificationPreference
+
+log = logging.getLogger(__name__)
+
+# kind → (label, default e-mail on?). Apps add their kinds at import time.
+KINDS: dict[str, tuple[Promise | str, bool]] = {
+    "system": (_("系统消息"), False),
+    "job.finished": (_("后台任务完成"), False),
+    "job.failed": (_("后台任务失败"), True),
+}
+
+
+def register_kind(kind: str, label: Promise | str, *, email_default: bool = True) -> None:
+    KINDS[kind] = (label, email_default)
+
+
+def _preferences(users: list[Any], kind: str) -> dict[int, tuple[bool, bool]]:
+    email_default = KINDS.get(kind, ("", True))[1]
+    prefs = {u.pk: (True, email_default) for u in users}
+    for p in NotificationPreference.objects.filter(user__in=users, kind=kind):
+        prefs[p.user_id] = (p.in_app, p.email)
+    return prefs
+
+
+def notify(users: Iterable[Any], *, kind: str, title: str, body: str = "",
+           url: str = "") -> list[Notification]:
+    """Notify users (deduplicated, inactive ones skipped). Mail leaves after commit."""
+    unique = {u.pk: u for u in users if u is not None and u.is_active}
+    people = list(unique.values())
+    prefs = _preferences(people, kind)
+    created = []
+    for user in people:
+        in_app, by_email = prefs[user.pk]
+        if not in_app and not (by_email and user.email):
+            continue
+        n = Notification.objects.create(user=user, kind=kind, title=str(title)[:200],
+                                        body=str(body), url=url,
+                                        read_at=None if in_app else timezone.now())
+        created.append(n)
+        if by_email and user.email:
+            transaction.on_commit(lambda pk=n.pk: send_notification_email(pk))  # type: ignore[misc]
+    return created
+
+
+def preferences_of(user: Any) -> list[dict[str, Any]]:
+    stored = {p.kind: p for p in NotificationPreference.objects.filter(user=user)}
+    rows = []
+    for kind, (label, email_default) in KINDS.items():
+        p = stored.get(kind)
+        rows.append({"kind": kind, "label": str(label),
+                     "in_app": p.in_app if p else True,
+                     "email": p.email if p else email_default})
+    return rows
+
+
+def set_preferences(user: Any, choices: dict[str, tuple[bool, bool]]) -> None:
+    """Store a user's choices; unknown kinds are ignored."""
+    for kind, (in_app, email) in choices.items():
+        if kind in KINDS:
+            NotificationPreference.objects.update_or_create(
+                user=user, kind=kind, defaults={"in_app": in_app, "email": email})
+
+
+def mark_read(notification: Notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+
+
+def mark_all_read(user: Any) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now())
+
+
+def unread_count(user: Any) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+@db_task(retries=5, retry_delay=30, retry_backoff=2.0)
+def send_notification_email(notification_id: int) -> None:
+    n = Notification.objects.select_related("user").filter(pk=notification_id).first()
+    if n is None or n.emailed_at is not None or not n.user.email:
+        return
+    language = getattr(n.user, "language", "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {"n": n, "site_url": str(settings.SITE_URL).rstrip("/")}
+        text = render_to_string("core/email/notification.txt", context)
+        html = render_to_string("core/email/notification.html", context)
+        subject = f"[EOMS] {n.title}"
+    message = EmailMultiAlternatives(subject, text, to=[n.user.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+    Notification.objects.filter(pk=n.pk).update(emailed_at=timezone.now())

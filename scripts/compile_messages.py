@@ -1,0 +1,11 @@
+#!/usr/bin/env python3
+"""Compile eoms/locale/*/LC_MESSAGES/django.po to .mo with polib (no msgfmt needed)."""
+
+from pathlib import Path
+
+import polib
+
+ROOT = Path(__file__).resolve().parent.parent
+for po_path in sorted(ROOT.glob("eoms/locale/*/LC_MESSAGES/*.po")):
+    polib.pofile(str(po_path)).save_as_mofile(str(po_path.with_suffix(".mo")))
+    print("compiled", po_path)

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from eoms.core.context import Channel, acting
+from eoms.testing.world import PASSWORD, World, build_world
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def ctx(db):
+    """An action context for tests that write models directly (not through a request)."""
+    with acting(Channel.TEST) as c:
+        yield c
+
+
+@pytest.fixture
+def login():
+    """login(user) -> a Client logged in as that user through the real login form."""
+
+    def make(user) -> Client:
+        client = Client()
+        response = client.post("/accounts/login/", {"username": user.username,
+                                                    "password": PASSWORD})
+        assert response.status_code == 302, response.content[:500]
+        return client
+
+    return make
+
+
+# --- one world for a whole module (route walker, query counts) ------------------------------
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker) -> World:
+    """One world for a whole test module, built once inside a transaction that is rolled
+    back when the module ends. Each test still runs in its own savepoint (request `db`),
+    so what a test writes is undone after it. Not for `transaction=True` tests."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def walker(module_world, django_db_blocker, tmp_path_factory):
+    """A route walker (eoms.testing.walker.Walker) with every world user logged in: pages
+    through the real login form, the API with a bearer token of each user. Uploaded files
+    go to a temporary MEDIA_ROOT."""
+    from django.test import override_settings
+
+    from eoms.testing.walker import Walker
+
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))), \
+            django_db_blocker.unblock():
+        yield Walker.start(module_world)
