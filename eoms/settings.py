@@ -322,7 +322,10 @@ AUDIT_REQUIRE_CONTEXT = TESTING or env_bool("EOMS_AUDIT_REQUIRE_CONTEXT", False)
 # --- API --------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
 API_MAX_PAGE_SIZE = 200
-IDEMPOTENCY_TTL_HOURS = 24
+IDEMPOTENCY_TTL_HOURS = env_int("EOMS_IDEMPOTENCY_TTL_HOURS", 48, minimum=1)
+# Reverse proxies in front of EOMS that append to X-Forwarded-For (0: clients connect
+# directly, REMOTE_ADDR is theirs).
+TRUSTED_PROXY_COUNT = env_int("EOMS_TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 LOGGING = {
     "version": 1,

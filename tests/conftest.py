@@ -4,6 +4,8 @@ import pytest
 from django.test import Client
 
 from eoms.core.context import Channel, acting
+from eoms.testing.browser import chromium, phone, web  # noqa: F401  (browser fixtures)
+from eoms.testing.smtp import smtp_server  # noqa: F401  (a fixture: a real SMTP server)
 from eoms.testing.world import PASSWORD, World, build_world
 
 
@@ -59,3 +61,15 @@ def walker(module_world, django_db_blocker, tmp_path_factory):
     with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))), \
             django_db_blocker.unblock():
         yield Walker.start(module_world)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the test database is a file, as in production: threads of a
+    `transaction=True` test then meet SQLite's real locking (WAL, busy timeout) instead of
+    the table locks of a shared in-memory database, which fail at once."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        db.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")

@@ -7,6 +7,7 @@ from eoms.core.access import (
     ADD,
     ADMIN,
     CHANGE,
+    CUSTOMER,
     DELETE,
     EXPORT,
     MANAGER,
@@ -65,7 +66,8 @@ class ApiTokenPolicy(Policy):
     """Every user manages his own tokens; administrators may revoke anyone's."""
 
     model = ApiToken
-    rules = {VIEW: STAFF_ROLES, ADD: STAFF_ROLES, DELETE: STAFF_ROLES}
+    rules = {VIEW: STAFF_ROLES | {CUSTOMER}, ADD: STAFF_ROLES | {CUSTOMER},
+             DELETE: STAFF_ROLES | {CUSTOMER}}
     sees_all = {ADMIN}
 
     def scope(self, user: Any, qs: models.QuerySet, action: str,

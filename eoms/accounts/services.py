@@ -89,8 +89,10 @@ def set_language(user: User, language: str, *, actor: Any) -> None:
 def create_token(user: User, *, actor: Any, name: str,
                  expires_days: int | None = None) -> tuple[ApiToken, str]:
     """Make a token for `user`; returns it with the raw secret, shown only this once."""
-    if actor is not None and actor != user:
-        require(actor, CHANGE, user)
+    if actor is not None:
+        require(actor, ADD, ApiToken)
+        if actor != user:
+            require(actor, CHANGE, user)
     if not name.strip():
         raise ValidationError({"name": _("请填写令牌名称。")})
     if expires_days is not None and not 1 <= expires_days <= 3650:

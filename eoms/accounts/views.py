@@ -22,6 +22,7 @@ from eoms.accounts.forms import LanguageForm, LoginForm, TokenForm
 from eoms.accounts.middleware import LANGUAGE_SESSION_KEY, LOGIN_AT, SEEN_AT
 from eoms.accounts.models import ApiToken
 from eoms.core import context, notifications
+from eoms.core.access import ADD, can
 from eoms.core.middleware import client_ip
 
 
@@ -87,6 +88,7 @@ def profile_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/profile.html", {
         "tokens": tokens, "token_form": TokenForm(), "new_token": new_token,
         "preferences": notifications.preferences_of(request.user),
+        "can_use_tokens": can(request.user, ADD, ApiToken),
     })
 
 

@@ -10,7 +10,7 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from eoms.audit import chain
 from eoms.audit.models import AuditAction
@@ -115,6 +115,31 @@ def on_delete(sender: type[models.Model], instance: Audited, **_: Any) -> None:
     record(action=AuditAction.DELETE, obj=instance, changes=snapshot)
 
 
+def _m2m_field_name(instance: models.Model, through: type[models.Model], reverse: bool) -> str:
+    if not reverse:
+        for field in instance._meta.many_to_many:
+            if field.remote_field.through is through:  # type: ignore[union-attr]
+                return field.name
+    for rel in instance._meta.related_objects:
+        if rel.many_to_many and rel.through is through:  # type: ignore[attr-defined]
+            return rel.get_accessor_name() or rel.name
+    return through._meta.model_name or "m2m"
+
+
+def on_m2m_changed(sender: type[models.Model], instance: models.Model, action: str,
+                   reverse: bool, pk_set: set[Any] | None, **_: Any) -> None:
+    """A many-to-many list changed (a supplier's approved categories): record which ids."""
+    if not isinstance(instance, Audited) or not action.startswith("post_"):
+        return
+    name = _m2m_field_name(instance, sender, reverse)
+    kind = {"post_add": "added", "post_remove": "removed", "post_clear": "cleared"}[action]
+    ids = sorted(pk_set or [])
+    if kind != "cleared" and not ids:
+        return
+    record(action=AuditAction.UPDATE, obj=instance, changes={name: {kind: ids}})
+
+
 def connect() -> None:
     post_save.connect(on_save, dispatch_uid="eoms.audit.on_save")
     post_delete.connect(on_delete, dispatch_uid="eoms.audit.on_delete")
+    m2m_changed.connect(on_m2m_changed, dispatch_uid="eoms.audit.on_m2m_changed")

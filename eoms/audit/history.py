@@ -1,19 +1,27 @@
-"""An object's history, prepared for the timeline on its page."""
+"""An object's history, prepared for the timeline on its page: field labels, choice
+labels and the names of related records instead of the raw values stored."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from eoms.audit.models import AuditAction, AuditEntry
 from eoms.core import events
 
 CHANNEL_LABELS = {
-    "web": "网页", "api": "API", "job": "后台任务", "import": "导入", "email": "邮件",
-    "command": "命令行", "system": "系统", "test": "测试",
+    "web": gettext_lazy("网页"), "api": "API", "job": gettext_lazy("后台任务"),
+    "import": gettext_lazy("导入"), "email": gettext_lazy("邮件"),
+    "command": gettext_lazy("命令行"), "system": gettext_lazy("系统"),
+    "test": gettext_lazy("测试"),
 }
 
 
@@ -41,39 +49,107 @@ class HistoryItem:
         return f"{self.action_label} {self.object_repr}".strip()
 
 
-def _field_label(model: type[models.Model] | None, attname: str) -> str:
+def _field(model: type[models.Model] | None, name: str) -> Any:
     if model is None:
-        return attname
-    for f in model._meta.concrete_fields:
-        if f.attname == attname or f.name == attname:
-            return str(f.verbose_name)
-    return attname
+        return None
+    for f in model._meta.get_fields():
+        if getattr(f, "attname", None) == name or f.name == name:
+            return f
+        if f.is_relation and getattr(f, "get_accessor_name", None) and \
+                f.get_accessor_name() == name:  # type: ignore[union-attr]
+            return f
+    return None
 
 
-def _show(value: Any) -> str:
-    if value is None or value == "":
+class _Names:
+    """Names of the related records mentioned in a batch of entries, fetched per model."""
+
+    def __init__(self) -> None:
+        self.wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
+        self.found: dict[type[models.Model], dict[str, str]] = {}
+
+    def want(self, model: type[models.Model], ids: Any) -> None:
+        self.wanted[model].update(i for i in ids if i not in (None, ""))
+
+    def fetch(self) -> None:
+        for model, ids in self.wanted.items():
+            rows = model._base_manager.filter(pk__in=list(ids))
+            self.found[model] = {str(obj.pk): str(obj) for obj in rows}
+
+    def name(self, model: type[models.Model], pk: Any) -> str:
+        return self.found.get(model, {}).get(str(pk), f"#{pk}")
+
+
+def _related_model(field: Any) -> type[models.Model] | None:
+    return field.related_model if field is not None and field.is_relation else None
+
+
+def _show(field: Any, value: Any, names: _Names) -> str:
+    if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return _("是") if value else _("否")
+    related = _related_model(field)
+    if related is not None:
+        return names.name(related, value)
+    choices = dict(getattr(field, "flatchoices", None) or [])
+    if value in choices:
+        return str(choices[value])
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        moment = parse_datetime(value)
+        if moment is not None:
+            return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
     return str(value)
 
 
-def prepare(entries: Any) -> list[HistoryItem]:
-    from django.utils.translation import gettext as _
+def _change_row(model: type[models.Model] | None, name: str, value: Any,
+                names: _Names) -> dict[str, str]:
+    field = _field(model, name)
+    label = str(field.verbose_name) if getattr(field, "verbose_name", None) else name
+    if isinstance(value, dict):  # a many-to-many change: {"added": [ids]} or "removed"
+        words = {"added": _("新增"), "removed": _("移除"), "cleared": _("清空")}
+        kind, ids = next(iter(value.items()), ("", []))
+        related = _related_model(field)
+        shown = [names.name(related, i) if related else str(i) for i in ids]
+        return {"field": label, "before": "",
+                "after": f"{words.get(kind, kind)} {'、'.join(shown)}".strip()}
+    if isinstance(value, list) and len(value) == 2:
+        return {"field": label, "before": _show(field, value[0], names),
+                "after": _show(field, value[1], names)}
+    return {"field": label, "before": "—", "after": _show(field, value, names)}
 
+
+def _collect(model: type[models.Model] | None, changes: dict[str, Any], names: _Names) -> None:
+    for name, value in changes.items():
+        related = _related_model(_field(model, name))
+        if related is None:
+            continue
+        if isinstance(value, dict):
+            names.want(related, next(iter(value.values()), []))
+        elif isinstance(value, list):
+            names.want(related, value[:2])
+
+
+def prepare(entries: Any, *, resolve_names: bool = True) -> list[HistoryItem]:
+    """Entries for display. `resolve_names` looks up related records' names (one query per
+    related model); the audit search shows the raw ids instead, as stored."""
+    entries = list(entries)
+    names = _Names()
+    models_of = [e.content_type.model_class() if e.content_type_id else None for e in entries]
+    if resolve_names:
+        for e, model in zip(entries, models_of, strict=True):
+            if e.action != AuditAction.DELETE and isinstance(e.changes, dict):
+                _collect(model, e.changes, names)
+        names.fetch()
     items = []
-    for e in entries:
-        model = e.content_type.model_class() if e.content_type_id else None
+    for e, model in zip(entries, models_of, strict=True):
         changes = e.changes if isinstance(e.changes, dict) else {}
         rows = [] if e.action == AuditAction.DELETE else [
-            {"field": _field_label(model, name),
-             "before": _show(v[0] if isinstance(v, list) else None),
-             "after": _show(v[1] if isinstance(v, list) else v)}
-            for name, v in changes.items()
+            _change_row(model, name, v, names) for name, v in changes.items()
         ]
         items.append(HistoryItem(
             seq=e.seq, timestamp=e.timestamp, actor_label=e.actor_label,
-            channel_label=_(CHANNEL_LABELS.get(e.channel, e.channel)),
+            channel_label=str(CHANNEL_LABELS.get(e.channel, e.channel)),
             action_label=str(AuditAction(e.action).label), event=e.event, reason=e.reason,
             changes=rows, object_repr=e.object_repr, action=e.action,
         ))

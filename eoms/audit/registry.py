@@ -15,7 +15,7 @@ def recent_for(user: Any) -> list[Any]:
     if not getattr(user, "is_authenticated", False):
         return []
     entries = AuditEntry.objects.filter(actor=user).select_related("content_type")[:8]
-    return prepare(entries)
+    return prepare(entries, resolve_names=False)
 
 
 dashboard.register_recent(recent_for)

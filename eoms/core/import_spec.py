@@ -29,7 +29,8 @@ from eoms.lib.xlsx import write_rows
 
 __all__ = ["SYSTEM", "Bool", "CellError", "Choice", "Column", "Date", "ImportFileError",
            "ImportReport", "Integer", "Number", "Parser", "Pending", "Ref", "RowError",
-           "SystemActor", "Text", "error_report", "header_key", "in_chunks", "shown"]
+           "SystemActor", "Text", "error_report", "file_message", "header_key", "in_chunks",
+           "shown"]
 
 MAX_KEPT_ERRORS = 10_000
 
@@ -298,6 +299,7 @@ class Ref(Parser):
 
     `many=True` takes several codes separated by commas, 、 or spaces. `in_file=True` also
     accepts a code that an earlier row of the same file creates (a parent in a tree).
+    The template's 说明 sheet lists up to `limit_allowed` codes (0: none, for long lists).
     """
 
     SEPARATORS = re.compile(r"[,;、\s]+")
@@ -360,6 +362,8 @@ class Ref(Parser):
         return _("填写已有%(what)s的编码") % {"what": what}
 
     def allowed(self, actor: Any) -> list[str]:
+        if self.limit_allowed <= 0:
+            return []
         qs = self._qs(actor).order_by(self.to_field)[: self.limit_allowed + 1]
         lines = []
         for obj in qs:
@@ -484,3 +488,25 @@ def error_report(errors: Iterable[RowError]) -> bytes:
     return write_rows([_("行号"), _("列"), _("值"), _("原因")],
                       ([e.row_label, e.column, e.value, e.message] for e in errors),
                       sheet_title=_("导入问题"))
+
+
+def file_message(text: str, max_rows: int) -> str:
+    """The xlsx reader's (English, library) message as a localized one."""
+    if text.startswith("the file is too large"):
+        return _("文件太大（解压后超过上限），请拆分成多个文件。")
+    if "old .xls" in text:
+        return _("这是旧版 .xls 文件或加密的工作簿："
+                 "请在 Excel 中另存为 .xlsx（不设密码）后再上传。")
+    if "(the file is empty)" in text:
+        return _("文件是空的。")
+    if text.startswith(("the first worksheet is empty", "the workbook has no worksheet")):
+        return _("第一个工作表是空的：没有找到表头行。")
+    if text.startswith("the sheet has more than"):
+        return _("数据超过 %(n)s 行，请拆分成多个文件后分别导入。") % {"n": f"{max_rows:,}"}
+    if text.startswith("column header"):
+        name = text.split(" appears twice")[0].removeprefix("column header ").strip("'\"")
+        return _("表头“%(h)s”出现了两次，请删除重复的列。") % {"h": name}
+    if "damaged" in text:
+        return _("文件已损坏，无法打开。")
+    return _("这不是 Excel .xlsx 文件（可能是其他文件改了扩展名）。"
+             "请在 Excel 中另存为 .xlsx 后再上传。")

@@ -38,6 +38,7 @@ from eoms.core.import_spec import (
     RowError,
     SystemActor,
     error_report,
+    file_message,
     header_key,
     in_chunks,
     shown,
@@ -64,28 +65,6 @@ class _Row:
     key: str
 
 
-def _file_message(text: str, max_rows: int) -> str:
-    """The xlsx reader's (English, library) message as a localized one."""
-    if text.startswith("the file is too large"):
-        return _("文件太大（解压后超过上限），请拆分成多个文件。")
-    if "old .xls" in text:
-        return _("这是旧版 .xls 文件或加密的工作簿："
-                 "请在 Excel 中另存为 .xlsx（不设密码）后再上传。")
-    if "(the file is empty)" in text:
-        return _("文件是空的。")
-    if text.startswith(("the first worksheet is empty", "the workbook has no worksheet")):
-        return _("第一个工作表是空的：没有找到表头行。")
-    if text.startswith("the sheet has more than"):
-        return _("数据超过 %(n)s 行，请拆分成多个文件后分别导入。") % {"n": f"{max_rows:,}"}
-    if text.startswith("column header"):
-        name = text.split(" appears twice")[0].removeprefix("column header ").strip("'\"")
-        return _("表头“%(h)s”出现了两次，请删除重复的列。") % {"h": name}
-    if "damaged" in text:
-        return _("文件已损坏，无法打开。")
-    return _("这不是 Excel .xlsx 文件（可能是其他文件改了扩展名）。"
-             "请在 Excel 中另存为 .xlsx 后再上传。")
-
-
 class _Ticker:
     """Calls `progress(percent, message)` every PROGRESS_EVERY rows within a span."""
 
@@ -104,7 +83,8 @@ class Importer:
     """Subclass per model: set `model` and `columns`, implement `create` and `update`.
 
     `actor` is the user the rows are checked and written for; without one the run acts as
-    the system (`SYSTEM`) and skips permission checks (command-line imports).
+    the system (`SYSTEM`) and skips permission checks (command-line imports). An instance
+    keeps the state of one run: make a new one for each file.
     """
 
     model: type[models.Model]
@@ -155,7 +135,7 @@ class Importer:
         try:
             headers, rows = read_rows(data, max_bytes=limit, max_rows=self.max_rows)
         except XlsxError as exc:
-            raise ImportFileError(_file_message(str(exc), self.max_rows))
+            raise ImportFileError(file_message(str(exc), self.max_rows))
         if not rows:
             raise ImportFileError(_("文件只有表头，没有数据行。"))
         return headers, rows
@@ -530,11 +510,18 @@ class Importer:
                 report.written = True
 
     def _resolve_pending(self, value: Any, written: dict[str, models.Model]) -> Any:
+        """A reference to a record of this file: the record as written (or as it is now).
+
+        A reference to a record of the importing model is read again too: an earlier row
+        may have changed it (its parent, say), and the service must check the current one.
+        """
         if isinstance(value, list):
             return [self._resolve_pending(v, written) for v in value]
+        manager = self.model._default_manager
         if isinstance(value, Pending):
-            return written.get(value.key) or self.model._default_manager.get(
-                **{str(self.key_field): value.key})
+            return written.get(value.key) or manager.get(**{str(self.key_field): value.key})
+        if isinstance(value, self.model) and value.pk is not None:
+            return manager.get(pk=value.pk)
         return value
 
     # --- template and export ---------------------------------------------------------------

@@ -55,6 +55,25 @@ def live_progress(job: Job) -> tuple[int, str]:
 def _finish(job_id: str, **fields: Any) -> None:
     Job.objects.filter(pk=job_id).update(finished_at=timezone.now(), **fields)
     huey.get(_progress_key(job_id))  # reading without peek removes the key
+    _tell_owner(job_id)
+
+
+def _tell_owner(job_id: str) -> None:
+    """The person who started a job hears how it ended (failures by e-mail too)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from eoms.core import notifications
+
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    if job.created_by is None:
+        return
+    failed = job.state == JobState.FAILED
+    title = (_("后台任务失败：%(l)s") if failed else _("后台任务完成：%(l)s")) % {"l": job.label}
+    notifications.notify(
+        [job.created_by], kind="job.failed" if failed else "job.finished", title=title,
+        body=job.error if failed else job.message,
+        url=job.result_url or reverse("core:jobs"))
 
 
 def tracked_task(*, retries: int = 3, retry_delay: int = 10,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from eoms.core import context
@@ -14,9 +16,22 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # Behind a proxy, the operator sets EOMS_TRUSTED_PROXY and gunicorn's
-    # --forwarded-allow-ips; REMOTE_ADDR is then already the client's.
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address. Behind N trusted proxies (EOMS_TRUSTED_PROXY_COUNT) it is the
+    N-th address from the right of X-Forwarded-For; anything left of it is client-made."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    hops = settings.TRUSTED_PROXY_COUNT
+    if not hops:
+        return remote
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+                 if a.strip()]
+    if len(forwarded) < hops:
+        return remote
+    candidate = forwarded[-hops]
+    try:
+        ipaddress.ip_address(candidate)
+    except ValueError:
+        return remote
+    return candidate
 
 
 class RequestIdMiddleware:

@@ -175,10 +175,11 @@ class ProjectImporter(MasterImporter):
     model = Project
     columns = (
         _code(), _name(_("项目名称"), "浦东厂房扩建"),
-        Column("customer", _("客户编码"), Ref(Customer), required=True, aliases=("客户",),
-               example="CUS-00001"),
-        Column("manager", _("项目经理用户名"), Ref(User, to_field="username", queryset=_users),
-               aliases=("项目经理",), help=_("填写登录用户名"), example="zhangwei"),
+        Column("customer", _("客户编码"), Ref(Customer, limit_allowed=0), required=True,
+               aliases=("客户",), example="CUS-00001"),
+        Column("manager", _("项目经理用户名"),
+               Ref(User, to_field="username", queryset=_users, limit_allowed=0),
+               aliases=("项目经理",), help=_("填写项目经理的登录用户名"), example="zhangwei"),
         Column("city", _("城市"), Text(60), example="上海"),
         ADDRESS,
         Column("status", _("状态"), Choice(ProjectStatus), help=_("新建时留空为“在建”"),
@@ -210,8 +211,8 @@ class SiteImporter(MasterImporter):
     duplicate_fields = ("name", "project")
     columns = (
         _code(), _name(_("工地名称"), "浦东一号工地"),
-        Column("project", _("项目编码"), Ref(Project), required=True, aliases=("项目",),
-               example="PRJ-2026-001"),
+        Column("project", _("项目编码"), Ref(Project, limit_allowed=0), required=True,
+               aliases=("项目",), example="PRJ-2026-001"),
         ADDRESS,
         Column("latitude", _("纬度"),
                Number(decimal_places=6, max_digits=9, min_value=-90, max_value=90),

@@ -148,13 +148,15 @@ def _check_links(obj: NamedMaster) -> None:
     manager = obj.manager if isinstance(obj, Project) else None
     if manager is not None and not (manager.is_active and manager.has_role(PROJECT_MANAGER)):
         raise ValidationError({"manager": _("%(u)s 不是在职的项目经理。") % {"u": manager}})
-    parent = getattr(obj, "parent", None)
-    seen = set()
-    while parent is not None and obj.pk is not None:
-        if parent.pk == obj.pk or parent.pk in seen:
+    # Walk the parent chain as the database has it (not as possibly stale instances do).
+    parent_id = getattr(obj, "parent_id", None)
+    seen: set[Any] = set()
+    while parent_id is not None and obj.pk is not None:
+        if parent_id == obj.pk or parent_id in seen:
             raise ValidationError({"parent": _("上级不能是自己或自己的下级。")})
-        seen.add(parent.pk)
-        parent = parent.parent
+        seen.add(parent_id)
+        parent_id = (type(obj)._base_manager.filter(pk=parent_id)
+                     .values_list("parent_id", flat=True).first())
 
 
 def _clean(obj: NamedMaster) -> None:

@@ -6,7 +6,10 @@ import datetime as dt
 import json
 import re
 
+import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
@@ -78,7 +81,10 @@ def test_it_shows_a_new_token_once_on_the_profile_page(world, login):
         minutes=1)
 
 
-def test_it_prints_a_working_token_from_the_command_line(world, capsys):
+def test_it_prints_a_working_token_from_the_command_line(world, capsys, monkeypatch):
+    # A command closes the database connections when it ends; the test's transaction
+    # lives on that connection, so keep it open.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
     cli.main(["token", "create", "pm", "--expires", "30"])
     raw = capsys.readouterr().out.strip()
     assert _bearer(raw).get(ME).json()["username"] == "pm"
@@ -101,3 +107,10 @@ def test_it_logs_in_with_the_password_not_the_token(world, ctx):
     assert response.status_code == 200
     assert client.post("/accounts/login/", {"username": "pm",
                                             "password": PASSWORD}).status_code == 302
+
+
+def test_it_lets_only_an_admin_make_a_token_for_someone_else(world, ctx):
+    with pytest.raises(PermissionDenied):
+        services.create_token(world.pm, actor=world.manager, name="代办")
+    token, _raw = services.create_token(world.pm, actor=world.admin, name="代办")
+    assert token.user == world.pm

@@ -15,7 +15,7 @@ CUSTOMERS = "/api/v1/masterdata/customers"
 @pytest.fixture
 def api(world, ctx):
     def client_for(user) -> Client:
-        raw = services.create_token(user, actor=user, name="test")[1]
+        raw = services.create_token(user, actor=None, name="test")[1]
         return Client(headers={"Authorization": f"Bearer {raw}"})
 
     return client_for

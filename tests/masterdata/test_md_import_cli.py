@@ -1,6 +1,9 @@
 """`eoms masterdata import|export|template`: exit status, printed problems, all or nothing."""
 
 import io
+import os
+import subprocess
+import sys
 
 import openpyxl
 import pytest
@@ -8,7 +11,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from eoms.audit.models import AuditEntry
-from eoms.cli import main
 from eoms.masterdata.models import Customer, Material
 
 
@@ -20,16 +22,26 @@ def save_book(path, *rows):
     return str(path)
 
 
-def test_it_exits_non_zero_and_prints_the_problems_of_a_bad_file(world, tmp_path, capsys):
+def test_it_exits_non_zero_and_prints_the_problems_of_a_bad_file(world, tmp_path):
     path = save_book(tmp_path / "m.xlsx", ["物料名称", "单位", "分类编码"],
                      ["水泥", "吨", "GJ"], ["砂子", "方", "NOPE"])
-    with pytest.raises(SystemExit) as exit_info:
-        main(["masterdata", "--skip-checks", "import", "material", path])
-    assert exit_info.value.code == 1
-    out, err = capsys.readouterr()
-    assert "row 3 · 分类编码 [NOPE]: 找不到物料分类“NOPE”" in out
-    assert "没有导入任何数据" in err
+    out = io.StringIO()
+    with pytest.raises(CommandError) as error:
+        call_command("masterdata", "import", "material", path, stdout=out)
+    assert error.value.returncode == 1  # what `eoms` exits with
+    assert "没有导入任何数据" in str(error.value)
+    assert "row 3 · 分类编码 [NOPE]: 找不到物料分类“NOPE”" in out.getvalue()
     assert not Material.objects.filter(name="水泥").exists()
+
+
+def test_it_exits_1_from_the_eoms_command_for_a_file_that_is_not_xlsx(tmp_path):
+    bad = tmp_path / "customers.xlsx"
+    bad.write_text("<html><body>客户</body></html>")
+    env = {**os.environ, "EOMS_DATA_DIR": str(tmp_path / "data"), "EOMS_TESTING": "1"}
+    done = subprocess.run([sys.executable, "-m", "eoms.cli", "masterdata", "import", "customer",
+                           str(bad)], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "不是 Excel .xlsx 文件" in done.stderr
 
 
 def test_it_imports_as_the_system_without_a_user(world, tmp_path):

@@ -227,3 +227,14 @@ def test_it_accepts_only_project_managers_as_project_manager(world):
     report = ProjectImporter(world.manager).run(data)
     [error] = report.errors
     assert (error.row, error.column) == (2, "项目经理用户名") and "不是项目经理" in error.message
+
+
+def test_it_rolls_back_earlier_rows_when_a_later_write_fails(world):
+    # Each row alone is fine; together they make a cycle, which only the write sees.
+    setup = book(["科目编码", "科目名称", "成本类别"], ["03", "机械", "机械租赁"])
+    assert CostCodeImporter(world.finance).run(setup).written
+    data = book(["科目编码", "科目名称", "成本类别", "上级科目编码"],
+                ["03", "机械", "机械租赁", "02-01"], ["02-01", "主材", "材料", "03"])
+    report = CostCodeImporter(world.finance).run(data)
+    assert not report.written and [e.row for e in report.errors] == [3]
+    assert CostCode.objects.get(code="03").parent is None

@@ -28,7 +28,17 @@ class Command(BaseCommand):
     help = ("Load the demo company: users for every role, customers, suppliers, materials, "
             "projects with sites, crews, cost codes. Running it again adds nothing.")
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--if-empty", action="store_true",
+                            help="load only into a database that has no users yet "
+                                 "(what `eoms run` does on first start)")
+
     def handle(self, *args: Any, **opts: Any) -> None:
+        from eoms.accounts.models import User
+
+        if opts["if_empty"] and User.objects.exists():
+            self._print_logins_hint()
+            return
         try:
             demo = loader.run()
         except ValidationError as exc:
@@ -47,3 +57,12 @@ class Command(BaseCommand):
             user = demo.users[username]
             self.stdout.write(f"  {username:<14} {_pad(name, 7)} {role:<16} {title}"
                               + ("" if user.is_active else "  (inactive)"))
+
+    def _print_logins_hint(self) -> None:
+        from eoms.accounts.demo_hint import demo_logins
+
+        hint = demo_logins()
+        if hint:
+            self.stdout.write(f"demo logins (password: {hint['demo_password']}):")
+            for username, label in hint["demo_logins"]:
+                self.stdout.write(f"  {username:<16} {label}")
