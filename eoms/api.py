@@ -6,6 +6,7 @@ from eoms.accounts.api import router as accounts_router
 from eoms.accounts.auth import api_auth
 from eoms.core.api import install_error_handlers
 from eoms.masterdata.api import router as masterdata_router
+from eoms.orders.api import router as orders_router
 
 api = NinjaAPI(
     title="EOMS API",
@@ -21,3 +22,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/accounts", accounts_router)
 api.add_router("/masterdata", masterdata_router)
+api.add_router("/orders", orders_router)

@@ -18,6 +18,9 @@ USAGE = """usage: eoms COMMAND [options]
   token create USER       create an API token (--expires DAYS, --name)
   audit verify            check the audit hash chain (exit 1 when broken)
   audit purge             delete audit entries older than the retention
+  orders import FILE.xlsx import orders, one row per line (--dry-run, --user U);
+                          exit 1 with the problems when any row is rejected
+  orders export FILE.xlsx export orders with their lines (--status, --project, ...)
 
 Every Django management command works too: `eoms help` lists them.
 """

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "eoms.audit",
     "eoms.accounts",
     "eoms.masterdata",
+    "eoms.orders",
     "eoms.demo",
 ]
 

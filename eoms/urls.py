@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("eoms.accounts.urls")),
     path("audit/", include("eoms.audit.urls")),
     path("md/", include("eoms.masterdata.urls")),
+    path("orders/", include("eoms.orders.urls")),
     path("admin/", admin.site.urls),
     path("", include("eoms.core.urls")),
 ]

@@ -5,7 +5,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from eoms.accounts.models import Crew, User
-from eoms.core.access import roles_of
+from eoms.core.access import VIEW, require, roles_of
 from eoms.core.api import LinkPagination
 
 router = Router(tags=["accounts"])
@@ -51,10 +51,12 @@ def me(request: HttpRequest) -> dict:
 @router.get("/users", response=list[UserOut])
 @paginate(LinkPagination)
 def list_users(request: HttpRequest):  # type: ignore[no-untyped-def]
+    require(request.user, VIEW, User)
     return User.objects.for_user(request.user).order_by("username")
 
 
 @router.get("/crews", response=list[CrewOut])
 @paginate(LinkPagination)
 def list_crews(request: HttpRequest):  # type: ignore[no-untyped-def]
+    require(request.user, VIEW, Crew)
     return Crew.objects.for_user(request.user).order_by("code")

@@ -29,11 +29,11 @@ class LanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         supported = dict(settings.LANGUAGES)
         if request.path.startswith("/api/"):
-            language = translation.get_language_from_request(request)
+            language = str(translation.get_language_from_request(request))
         else:
             chosen = (request.session.get(LANGUAGE_SESSION_KEY)
                       or request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
-            language = chosen if chosen in supported else settings.LANGUAGE_CODE
+            language = str(chosen) if chosen in supported else str(settings.LANGUAGE_CODE)
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)

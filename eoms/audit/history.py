@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from eoms.audit.models import AuditAction, AuditEntry
 from eoms.core import events
@@ -92,6 +92,8 @@ def _show(field: Any, value: Any, names: _Names) -> str:
     related = _related_model(field)
     if related is not None:
         return names.name(related, value)
+    if isinstance(value, list | dict):  # a JSON field's value: not a choice key
+        return "、".join(map(str, value)) if isinstance(value, list) else str(value)
     choices = dict(getattr(field, "flatchoices", None) or [])
     if value in choices:
         return str(choices[value])
@@ -107,7 +109,8 @@ def _change_row(model: type[models.Model] | None, name: str, value: Any,
     field = _field(model, name)
     label = str(field.verbose_name) if getattr(field, "verbose_name", None) else name
     if isinstance(value, dict):  # a many-to-many change: {"added": [ids]} or "removed"
-        words = {"added": _("新增"), "removed": _("移除"), "cleared": _("清空")}
+        words = {"added": pgettext("history", "新增"), "removed": pgettext("history", "移除"),
+                 "cleared": pgettext("history", "清空")}
         kind, ids = next(iter(value.items()), ("", []))
         related = _related_model(field)
         shown = [names.name(related, i) if related else str(i) for i in ids]

@@ -44,6 +44,7 @@ def audit_search_view(request: HttpRequest) -> HttpResponse:
     query = g.copy()
     query.pop("page", None)
     return render(request, "audit/search.html", {
-        "page_obj": page, "entries": prepare(page.object_list, resolve_names=False), "actions": AuditAction.choices,
+        "page_obj": page, "entries": prepare(page.object_list, resolve_names=False),
+        "actions": AuditAction.choices,
         "date_errors": errors, "querystring_without_page": query.urlencode(),
     })

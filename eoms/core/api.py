@@ -77,6 +77,12 @@ def _field_of(loc: list[Any] | tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
+def pydantic_errors(errors: list[Any]) -> list[dict[str, str]]:
+    """Pydantic's errors (`exc.errors()`) as problem+json `errors`: field and message."""
+    return [{"field": _field_of(e.get("loc", ())), "message": _pydantic_message(e)}
+            for e in errors]
+
+
 def django_errors(exc: DjangoValidationError) -> list[dict[str, str]]:
     if hasattr(exc, "error_dict"):
         return [{"field": field, "message": str(m)}
@@ -91,8 +97,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(NinjaValidationError)
     def validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-        errors = [{"field": _field_of(e.get("loc", ())), "message": _pydantic_message(e)}
-                  for e in exc.errors]
+        errors = pydantic_errors(exc.errors)
         return problem_response(422, _("输入有误"), _("请求中有字段未通过校验。"), errors)
 
     @api.exception_handler(DjangoValidationError)
@@ -117,6 +122,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if str(exc.message).startswith("Cannot parse request body"):  # ninja's own wording
+            return problem_response(400, _("请求体无法解析"),
+                                    _("请求体不是有效的 JSON 或表单数据。"),
+                                    [{"field": "body", "message": _("请求体不是有效的 JSON。")}])
         return problem_response(exc.status_code, str(exc.message))
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 _labels: dict[str, Promise | str] = {
-    "user.logged_in": _("登录"),
+    "user.logged_in": pgettext_lazy("event", "登录"),
     "user.created": _("创建用户"),
     "user.roles_changed": _("修改角色"),
     "user.language_changed": _("切换语言"),

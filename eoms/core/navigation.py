@@ -35,15 +35,22 @@ def register(section: Promise | str, label: Promise | str, url_name: str, *, ico
 
 def for_user(user: Any, current_path: str) -> list[dict[str, Any]]:
     sections: dict[str, dict[str, Any]] = {}
+    entries = []
     for item in sorted(_items, key=lambda i: i.order):
         if item.model is not None and not can(user, VIEW, item.model):
             continue
         if item.allowed is not None and not item.allowed(user):
             continue
         url = reverse(item.url_name)
-        active = current_path == url or (url != "/" and current_path.startswith(url))
         section = sections.setdefault(str(item.section), {"label": str(item.section),
                                                           "items": []})
-        section["items"].append({"label": str(item.label), "url": url, "icon": item.icon,
-                                 "active": active})
+        entry: dict[str, Any] = {"label": str(item.label), "url": url, "icon": item.icon,
+                                 "active": False}
+        section["items"].append(entry)
+        entries.append(entry)
+    # Only the longest matching entry is active (/orders/rules/ is not also /orders/).
+    matching = [e for e in entries if current_path == e["url"]
+                or (e["url"] != "/" and current_path.startswith(e["url"]))]
+    if matching:
+        max(matching, key=lambda e: len(e["url"]))["active"] = True
     return list(sections.values())

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +27,19 @@ KINDS: dict[str, tuple[Promise | str, bool]] = {
     "job.finished": (_("后台任务完成"), False),
     "job.failed": (_("后台任务失败"), True),
 }
+
+
+_no_mail: ContextVar[bool] = ContextVar("eoms_notifications_no_mail", default=False)
+
+
+@contextlib.contextmanager
+def without_mail() -> Iterator[None]:
+    """In-app notifications only, e.g. while loading demo data with invented addresses."""
+    token = _no_mail.set(True)
+    try:
+        yield
+    finally:
+        _no_mail.reset(token)
 
 
 def register_kind(kind: str, label: Promise | str, *, email_default: bool = True) -> None:
@@ -54,7 +69,7 @@ def notify(users: Iterable[Any], *, kind: str, title: str, body: str = "",
                                         body=str(body), url=url,
                                         read_at=None if in_app else timezone.now())
         created.append(n)
-        if by_email and user.email:
+        if by_email and user.email and not _no_mail.get():
             transaction.on_commit(lambda pk=n.pk: send_notification_email(pk))  # type: ignore[misc]
     return created
 

@@ -30,6 +30,7 @@ from eoms.core.access import ADD, require
 from eoms.core.context import Channel, acting, business_event
 from eoms.core.models import Notification
 from eoms.demo import data
+from eoms.demo.orders_step import load_orders
 from eoms.lib.text import normalize_name
 from eoms.masterdata import services as md
 from eoms.masterdata.models import (
@@ -44,6 +45,7 @@ from eoms.masterdata.models import (
     Site,
     Supplier,
 )
+from eoms.orders.models import AssignmentGroup, AssignmentRule, Order
 
 
 @dataclass
@@ -245,13 +247,14 @@ STEPS: list[Step] = [
     load_crews,
     load_cost_codes,
     load_notifications,
+    load_orders,
 ]
 
 
 def run(steps: list[Step] | None = None) -> Demo:
     """Run the steps in order, in one transaction, as a command: all or nothing."""
     demo = Demo()
-    with acting(Channel.COMMAND), transaction.atomic():
+    with acting(Channel.COMMAND), notifications.without_mail(), transaction.atomic():
         for step in STEPS if steps is None else steps:
             step(demo)
     return demo
@@ -264,5 +267,7 @@ def counts() -> dict[str, int]:
         "material categories": MaterialCategory, "materials": Material, "projects": Project,
         "sites": Site, "project members": ProjectMember, "crews": Crew,
         "cost codes": CostCode, "notifications": Notification,
+        "assignment groups": AssignmentGroup, "assignment rules": AssignmentRule,
+        "orders": Order,
     }
     return {label: model._default_manager.count() for label, model in tables.items()}

@@ -95,7 +95,7 @@ class _TreeImporter(MasterImporter):
     def check_row(self, data: dict[str, Any], obj: Any) -> list[tuple[str, str]]:
         parent = data.get("parent")
         if obj is not None and isinstance(parent, self.model) and _is_below(parent, obj):
-            return [("parent", str(_("上级不能是它自己或它的下级。")))]
+            return [("parent", str(_("上级不能是自己或自己的下级。")))]
         return []
 
 

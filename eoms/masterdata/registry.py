@@ -36,6 +36,6 @@ for model, label in [(Customer, _("客户")), (Supplier, _("供应商/分包商"
                      (Project, _("项目")), (Site, _("工地"))]:
     search.register(search.Searchable(
         model=model, label=label, fields=("code", "name"),
-        url=lambda obj, m=model: reverse(f"masterdata:{m._meta.model_name}_detail",
-                                         args=[obj.pk]),
+        url=lambda obj, m=model: reverse(  # type: ignore[misc]
+            f"masterdata:{m._meta.model_name}_detail", args=[obj.pk]),
     ))

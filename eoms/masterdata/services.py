@@ -155,7 +155,7 @@ def _check_links(obj: NamedMaster) -> None:
         if parent_id == obj.pk or parent_id in seen:
             raise ValidationError({"parent": _("上级不能是自己或自己的下级。")})
         seen.add(parent_id)
-        parent_id = (type(obj)._base_manager.filter(pk=parent_id)
+        parent_id = (type(obj)._base_manager.filter(pk=parent_id)  # type: ignore[misc]
                      .values_list("parent_id", flat=True).first())
 
 

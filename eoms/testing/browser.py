@@ -8,7 +8,7 @@ live server.
         web.open("/md/project/")
         assert web.console_errors == []
 
-`chromium` (one browser per test session) and `web` (a fresh context and page per test,
+`chromium` (one browser per test module) and `web` (a fresh context and page per test,
 collecting console errors, failed requests and uncaught exceptions) are pytest fixtures.
 """
 
@@ -45,8 +45,13 @@ class Web:
 
         self.page.on("console", on_console)
         self.page.on("pageerror", lambda exc: self.console_errors.append(f"page: {exc}"))
-        self.page.on("requestfailed", lambda r: self.console_errors.append(
-            f"request failed: {r.url} {r.failure}"))
+        self.page.on("requestfailed", self._on_request_failed)
+
+    def _on_request_failed(self, request: Any) -> None:
+        # ERR_ABORTED is the browser cancelling a request because the page navigated on
+        # (a favicon still loading when a link is followed): not a fault of the page.
+        if "ERR_ABORTED" not in str(request.failure):
+            self.console_errors.append(f"request failed: {request.url} {request.failure}")
 
     def open(self, path: str) -> Any:
         response = self.page.goto(self.base_url + path, wait_until="load")
@@ -63,21 +68,29 @@ class Web:
         assert self.page.url == self.base_url + "/", f"login as {user} ended at {self.page.url}"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    # Playwright's sync API runs an event loop in this thread; the database calls the test
-    # makes meanwhile are synchronous and safe.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"no Chromium at {CHROMIUM} (make browser installs it)")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    # Playwright's sync API runs an event loop in this thread; the database calls the test
+    # makes meanwhile are synchronous and safe. Only while the browser runs: the variable
+    # must not leak into later tests (`check --deploy` in a subprocess refuses it).
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            try:
+                yield browser
+            finally:
+                browser.close()
+    finally:
+        if before is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
 def _web(chromium: Any, live_server: Any, viewport: dict[str, int]) -> Iterator[Web]:

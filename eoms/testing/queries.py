@@ -20,12 +20,12 @@ from typing import Any
 import openpyxl
 from django.db import connection
 from django.db.models import Model
-from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from eoms.testing.routes import marker
 
+Answer = Any  # what the test client answers (an HttpResponse with .json())
 SMALL, LARGE = 10, 100
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -34,14 +34,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class Measured:
     queries: list[str]
     shown: int  # how many of the rows made for the test the answer shows
-    response: HttpResponse
+    response: Answer
 
     @property
     def count(self) -> int:
         return len(self.queries)
 
 
-def _text(response: HttpResponse) -> str:
+def _text(response: Answer) -> str:
     if response.get("Content-Type", "").startswith(XLSX):
         book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
         return "\n".join(str(v) for sheet in book for row in sheet.iter_rows(values_only=True)
@@ -49,7 +49,7 @@ def _text(response: HttpResponse) -> str:
     return response.content.decode("utf-8", "replace")
 
 
-def _shown(response: HttpResponse, rows: list[Model]) -> int:
+def _shown(response: Answer, rows: list[Model]) -> int:
     if response.get("Content-Type", "").endswith("json"):
         data = response.json()
         results = data.get("results", []) if isinstance(data, dict) else data

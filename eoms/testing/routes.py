@@ -15,11 +15,14 @@ never from a hand-written table:
 - an object the user sees but may not act on: 403 (404 tolerated: a view that looks the
   object up with `for_user(user, action)` cannot tell the two apart);
 - a route without object whose model the user may not use for the action: 403;
-- otherwise success; a successful write leaves at least one new audit entry.
+- a write whose body names something outside the user's scope: refused (INVALID);
+- otherwise success; a successful write leaves at least one new audit entry, and a
+  refused one changes nothing (audit entries, row count, the object's fields).
 
 A route the walker finds but `TARGETS` does not cover makes the walker fail, telling the
 developer to add a line here. `MAKERS` creates extra rows of a model in bulk for the
-query-count test (`eoms.testing.queries`).
+query-count test (`eoms.testing.queries`). The requests themselves are made by
+`eoms.testing.walker.Walker`; the tests are tests/platform/test_pf_routes.py.
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ from eoms.masterdata.models import (
     Site,
     Supplier,
 )
+from eoms.testing import routes_orders
 from eoms.testing.world import World
 
 # Paths (shell-style patterns on the URL path, no leading slash) the walker leaves out.
@@ -161,15 +165,15 @@ def discover() -> list[Route]:
             routes += [Route(API, api_path, api_path, m, params) for m in methods]
             continue
         target = target_for_key(name)
-        methods = declared_methods(callback) or ("GET", *(target.methods if target else ()))
-        routes += [Route(PAGE, name, "/" + path, m, params) for m in dict.fromkeys(methods)]
+        declared = declared_methods(callback) or ("GET", *(target.methods if target else ()))
+        routes += [Route(PAGE, name, "/" + path, m, params) for m in dict.fromkeys(declared)]
     # Ninja gives each operation's url_name its own pattern, all sharing one path view.
     return sorted(set(routes), key=lambda r: (r.path, r.method))
 
 
 # --- what decides each route ---------------------------------------------------------------
 
-Factory = Callable[[World], models.Model]
+Factory = Callable[[World], Any]  # a model instance (or an upload, for imports)
 
 
 @dataclass(frozen=True)
@@ -183,11 +187,11 @@ class Target:
     action: str | None = None  # default: by method and URL name (see action_for)
     # The object the action is checked on when it is not the one the path names (adding a
     # member to a project checks ADD on an unsaved ProjectMember of that project).
-    acts_on: Callable[[World, models.Model], models.Model] | None = None
+    acts_on: Callable[[World, Any], models.Model] | None = None
     body: Callable[[World, int], dict[str, Any]] | None = None  # a valid write, unique per n
     form: bool = False  # POST what the page's own form holds, `body` typed over it
     fresh: Factory | None = None  # a new object for a permitted delete (default: MAKERS)
-    kwargs: Callable[[models.Model], dict[str, Any]] | None = None  # params from the object
+    kwargs: Callable[[Any], dict[str, Any]] | None = None  # path params from the object
     audited: bool = True  # a successful write leaves a new audit entry
     methods: tuple[str, ...] = ()  # methods an undecorated page view also handles
     # Only for objects no policy governs (an uploaded import file): the expected answer.
@@ -373,13 +377,14 @@ TARGETS: list[tuple[str, Target]] = [
         acts_on=lambda w, project: ProjectMember(project=project, user=w.finance))),
     ("masterdata:project_member_remove", Target(
         obj=_member, action=DELETE,
-        kwargs=lambda m: {"pk": m.project_id, "member_pk": m.pk})),  # type: ignore[attr-defined]
+        kwargs=lambda m: {"pk": m.project_id, "member_pk": m.pk})),
     ("masterdata:site_create", Target(
         model=Site, action=ADD, form=True, methods=("GET", "POST"), acts_on=_site_in,
         body=_create(lambda w, n: {"project": w.project.pk}))),
     *_imports(),
     *_masterdata_pages(),
     *_masterdata_api(),
+    *routes_orders.targets(),
 ]
 
 
@@ -444,6 +449,8 @@ OK, LOGIN, HIDDEN, REFUSED, FORBIDDEN = "ok", "login", "hidden", "refused", "for
 # A write whose body names an object outside the user's scope: refused (403), or the
 # reference is not found (API 422 / 404), or the form shows the error (page 200).
 INVALID = "invalid"
+# A page that sends this user elsewhere (staff opening a customer-portal page): 302.
+REDIRECT = "redirect"
 
 
 def _visible(user: Any, action: str, obj: models.Model) -> bool:
@@ -549,6 +556,7 @@ MAKERS: dict[type[models.Model], Maker] = {
     Notification: _notifications,
     Job: _jobs,
     AuditEntry: _audit_entries,
+    **routes_orders.MAKERS,
 }
 
 

@@ -15,7 +15,6 @@ from html.parser import HTMLParser
 from typing import Any
 
 from django.db import models
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -32,6 +31,7 @@ from eoms.testing.routes import (
     MAKERS,
     OK,
     PAGE,
+    REDIRECT,
     REFUSED,
     Route,
     Target,
@@ -43,11 +43,15 @@ from eoms.testing.routes import (
 )
 from eoms.testing.world import PASSWORD, World
 
+Answer = Any  # what the test client answers (an HttpResponse with .json())
 ANONYMOUS = "anonymous"
 SUCCESS = {200, 201, 204, 302, 303}
 STATUSES = {OK: "success", HIDDEN: "404", REFUSED: "403 (or 404)", FORBIDDEN: "403",
-            INVALID: "refused (403/422, or the form's errors)"}
+            INVALID: "refused (403/422, or the form's errors)", REDIRECT: "a redirect (302)"}
 _serial = itertools.count(1)
+# Who also tries a POST where a GET was refused: a customer of another company and the
+# least trusted staff role (one of each is enough to catch a view that guards GET only).
+POSTERS = ("outsider", "worker")
 
 
 class _FormReader(HTMLParser):
@@ -109,7 +113,7 @@ def read_form(html: str) -> dict[str, list[str]]:
     return reader.data
 
 
-def _errors(response: HttpResponse) -> str:
+def _errors(response: Answer) -> str:
     """The error messages a page or problem+json shows, for a failure message."""
     text = response.content.decode("utf-8", "replace")
     if response.get("Content-Type", "").startswith("application/"):
@@ -173,7 +177,7 @@ class Walker:
     def _client(self, route: Route, who: str) -> Client:
         return (self.api if route.kind == API else self.pages)[who]
 
-    def _judge(self, route: Route, who: str, expected: str, response: HttpResponse) -> None:
+    def _judge(self, route: Route, who: str, expected: str, response: Answer) -> None:
         status = response.status_code
         where = f"{route} as {who}"
         if expected == LOGIN:
@@ -185,16 +189,18 @@ class Walker:
                     f"{where}: expected a redirect to the login page, got {status} {location}"
             return
         allowed = {OK: SUCCESS if route.method != "GET" else {200}, HIDDEN: {404},
-                   REFUSED: {403, 404}, FORBIDDEN: {403},
+                   REFUSED: {403, 404}, FORBIDDEN: {403}, REDIRECT: {302},
                    INVALID: {403, 404, 422} if route.kind == API else {200, 403, 404}
                    }[expected]
         assert status in allowed, (
             f"{where}: the policy says {STATUSES[expected]}, the route answered {status}: "
             f"{response.content[:300]!r}")
 
-    def _text(self, route: Route, response: HttpResponse) -> str:
+    def _text(self, route: Route, response: Answer) -> str:
         if route.kind == API and response.get("Content-Type", "").endswith("json"):
             return json.dumps(response.json(), ensure_ascii=False)
+        if response.streaming:  # a file download (FileResponse)
+            return b"".join(response.streaming_content).decode("utf-8", "replace")
         return response.content.decode("utf-8", "replace")
 
     def _read(self, route: Route, target: Target, who: str, obj: models.Model | None,
@@ -208,11 +214,11 @@ class Walker:
         model = target.model_of(obj)
         if expected == OK and obj is None and model is not None:
             self._no_leak(route, who, model, text, response)
-        if expected in (HIDDEN, REFUSED, FORBIDDEN) and route.kind == PAGE:
+        if expected in (HIDDEN, REFUSED, FORBIDDEN) and route.kind == PAGE and who in POSTERS:
             self._post_refused(route, who, url)
 
     def _no_leak(self, route: Route, who: str, model: type[models.Model], text: str,
-                 response: HttpResponse) -> None:
+                 response: Answer) -> None:
         manager = model._default_manager
         visible = manager.all().for_user(self.user(who), VIEW)  # type: ignore[attr-defined]
         hidden = manager.exclude(pk__in=visible.values("pk"))[:200]
@@ -286,7 +292,7 @@ class Walker:
         return {**data, **typed}
 
     def _send(self, route: Route, who: str, url: str, body: dict[str, Any],
-              obj: models.Model | None) -> HttpResponse:
+              obj: models.Model | None) -> Answer:
         client = self._client(route, who)
         if route.kind == PAGE:
             return client.post(url, body)

@@ -102,8 +102,6 @@ def test_it_logs_out_after_the_idle_timeout(world):
     assert "_auth_user_id" not in client.session
 
 
-@pytest.mark.xfail(strict=True, reason="base_public.html (the login page) does not render "
-                   "messages, so the middleware's 会话已超时 note is never shown there")
 def test_it_says_why_on_the_login_page_after_a_timeout(world):
     client = _logged_in("pm")
     _age_session(client, **{SEEN_AT: settings.SESSION_IDLE_SECONDS + 5})

@@ -28,7 +28,8 @@ def test_it_answers_readyz_with_database_and_queue(db):
 
 
 def _django(tmp_path: Path, code: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("EOMS_")}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("EOMS_")
+             and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     clean.update({"DJANGO_SETTINGS_MODULE": "eoms.settings", "EOMS_DATA_DIR": str(tmp_path),
                   "PYTHONPATH": str(ROOT)}, **env)
     clean.pop("PYTEST_CURRENT_TEST", None)
@@ -68,7 +69,8 @@ def test_it_passes_the_deployment_checks_in_production_mode(tmp_path):
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
-        env={**{k: v for k, v in os.environ.items() if not k.startswith("EOMS_")},
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("EOMS_")
+             and k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
              "EOMS_DEBUG": "0", "EOMS_DATA_DIR": str(tmp_path),
              "EOMS_SECRET_KEY": secrets.token_urlsafe(45)[:60],
              "EOMS_ALLOWED_HOSTS": "eoms.example.com"})

@@ -68,8 +68,6 @@ def test_it_answers_a_problem_for_a_body_that_is_not_json(api, world):
                                                 world.other_customer.pk]).exists()
 
 
-@pytest.mark.xfail(strict=True, reason="ninja's ParseError reaches the HttpError handler: "
-                   "the title is ninja's English 'Cannot parse request body', not localized")
 def test_it_explains_an_unparseable_body_in_the_users_language(api, world):
     response = api(world.manager).generic("POST", CUSTOMERS, "{not json",
                                           content_type="application/json")

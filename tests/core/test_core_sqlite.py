@@ -56,7 +56,8 @@ print(json.dumps({{"errors": errors, "count": len(codes), "unique": len(set(code
 
 
 def _run(args: list[str], data_dir: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EOMS_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EOMS_")
+             and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update({"EOMS_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "eoms.settings",
                 "EOMS_JOBS_IMMEDIATE": "1"})
     return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True,

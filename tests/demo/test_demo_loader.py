@@ -41,7 +41,8 @@ def test_it_creates_the_whole_company(demo):
     assert loader.counts() == {
         "users": 20, "customers": 8, "suppliers": 5, "material categories": 6,
         "materials": 30, "projects": 3, "sites": 5, "project members": 16, "crews": 4,
-        "cost codes": 7, "notifications": 4,
+        "cost codes": 7, "notifications": 108, "assignment groups": 2,
+        "assignment rules": 6, "orders": 34,
     }
 
 
@@ -133,7 +134,7 @@ def test_it_builds_the_cost_code_tree(demo):
 
 def test_it_leaves_unread_notifications_for_the_demo_pm(demo):
     pm = User.objects.get(username="demo_pm1")
-    unread = Notification.objects.filter(user=pm, read_at__isnull=True)
+    unread = Notification.objects.filter(user=pm, read_at__isnull=True, kind="system")
     assert unread.count() == len(data.NOTIFICATIONS)
     assert unread.exclude(url="").count() == 3
 

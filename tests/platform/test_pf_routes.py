@@ -30,13 +30,7 @@ WHO = [*ROLE_USERS, "outsider", "other_pm", ANONYMOUS]
 # (route key, user) → why the route answers against the policy. Each one is a bug to fix
 # in the view or the policy; strict, so a fix makes the test fail until the entry goes.
 # Never add an entry to make a leak pass quietly: report it.
-API_LIST_200 = ("the API list answers 200 with an empty page to a role the policy refuses "
-                "the view action; it should answer 403 like the list pages and the "
-                "master-data API lists do (eoms/accounts/api.py: no can(user, VIEW, Model))")
-KNOWN_LEAKS: dict[tuple[str, str], str] = {
-    **{(f"GET /api/v1/accounts/{what}", who): API_LIST_200
-       for what in ("users", "crews") for who in ("client", "outsider")},
-}
+KNOWN_LEAKS: dict[tuple[str, str], str] = {}
 
 
 def _cases() -> list:
@@ -52,6 +46,10 @@ def _cases() -> list:
 
 @pytest.mark.parametrize(("route", "who"), _cases())
 def test_it_answers_every_user_as_the_policy_says(route, who, walker, db):
+    try:
+        target_for(route)
+    except LookupError:
+        pytest.skip("not covered yet: test_it_covers_every_discovered_route says what to add")
     walker.check(route, who)
 
 
