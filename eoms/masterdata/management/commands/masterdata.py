@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from eoms.accounts.models import User
 from eoms.core.access import EXPORT, can
+from eoms.core.import_command import ImportExportCommand
 from eoms.masterdata.imports import IMPORTERS
 
 KINDS = list(IMPORTERS)
@@ -16,7 +16,7 @@ USER_HELP = ("act as this user: his permissions apply and he is recorded as the 
              "Without --user the command acts as the system and skips permission checks")
 
 
-class Command(BaseCommand):
+class Command(ImportExportCommand):
     help = ("Master data in and out of Excel (.xlsx). "
             "`import KIND FILE` checks the whole file and writes nothing if any row is rejected "
             "(exit status 1, the problems are printed); `export KIND FILE` writes the records "
@@ -52,31 +52,3 @@ class Command(BaseCommand):
         else:
             self._write(path, cls(actor).template())
             self.stdout.write(self.style.SUCCESS(f"wrote the template to {path}"))
-
-    def _user(self, username: str) -> User:
-        user = User.objects.filter(username=username).first()
-        if user is None or not user.is_active:
-            raise CommandError(f"no active user {username!r}")
-        return user
-
-    def _write(self, path: Path, content: bytes) -> None:
-        try:
-            path.write_bytes(content)
-        except OSError as exc:
-            raise CommandError(f"cannot write {path}: {exc.strerror or exc}")
-
-    def _import(self, importer: Any, path: Path, *, dry_run: bool) -> None:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"cannot read {path}: {exc.strerror or exc}")
-        report = importer.run(data, dry_run=dry_run)
-        for error in report.errors:
-            value = f" [{error.value}]" if error.value else ""
-            column = error.column or "-"
-            self.stdout.write(f"row {error.row_label} · {column}{value}: {error.message}")
-        if report.errors_truncated:
-            self.stdout.write(f"... {report.error_count - len(report.errors)} more problems")
-        if not report.ok:
-            raise CommandError(f"{path}: {report.summary()}")
-        self.stdout.write(self.style.SUCCESS(report.summary()))

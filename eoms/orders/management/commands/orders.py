@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from eoms.accounts.models import User
 from eoms.core.access import ADD, EXPORT, can
+from eoms.core.import_command import ImportExportCommand
 from eoms.orders.choices import OrderStatus, OrderType, Priority
 from eoms.orders.filtering import filter_orders
 from eoms.orders.imports import OrderImporter
@@ -18,7 +18,8 @@ USER_HELP = ("act as this user: his permissions apply and he is recorded as the 
              "Without --user the command acts as the system and skips permission checks")
 
 
-class Command(BaseCommand):
+class Command(ImportExportCommand):
+    show_preview_on_dry_run = True
     help = ("Orders in and out of Excel (.xlsx). `import FILE` checks the whole file (one row "
             "per order line, rows grouped into orders by 外部编号) and writes nothing if any "
             "row is rejected (exit status 1, the problems are printed); the orders it creates "
@@ -58,18 +59,6 @@ class Command(BaseCommand):
             self._write(path, OrderImporter(actor).template())
             self.stdout.write(self.style.SUCCESS(f"wrote the template to {path}"))
 
-    def _user(self, username: str) -> User:
-        user = User.objects.filter(username=username).first()
-        if user is None or not user.is_active:
-            raise CommandError(f"no active user {username!r}")
-        return user
-
-    def _write(self, path: Path, content: bytes) -> None:
-        try:
-            path.write_bytes(content)
-        except OSError as exc:
-            raise CommandError(f"cannot write {path}: {exc.strerror or exc}")
-
     def _export(self, actor: Any, path: Path, opts: dict[str, Any]) -> None:
         if actor is not None and not can(actor, EXPORT, Order):
             raise CommandError(f"user {actor.username} may not export orders")
@@ -82,22 +71,3 @@ class Command(BaseCommand):
         count = qs.count()
         self._write(path, OrderImporter(actor).export(qs.order_by("-id")))
         self.stdout.write(self.style.SUCCESS(f"exported {count} orders to {path}"))
-
-    def _import(self, importer: OrderImporter, path: Path, *, dry_run: bool) -> None:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"cannot read {path}: {exc.strerror or exc}")
-        report = importer.run(data, dry_run=dry_run)
-        for error in report.errors:
-            value = f" [{error.value}]" if error.value else ""
-            column = error.column or "-"
-            self.stdout.write(f"row {error.row_label} · {column}{value}: {error.message}")
-        if report.errors_truncated:
-            self.stdout.write(f"... {report.error_count - len(report.errors)} more problems")
-        if not report.ok:
-            raise CommandError(f"{path}: {report.summary()}")
-        if dry_run:
-            for row in report.preview:
-                self.stdout.write(f"row {row['row']} · {row['key']}: {row['label']}")
-        self.stdout.write(self.style.SUCCESS(report.summary()))
