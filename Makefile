@@ -31,7 +31,7 @@ test: $(STAMP) browser
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check eoms tests scripts
+	$(VENV)/bin/ruff check eoms tests scripts bench
 	$(VENV)/bin/mypy eoms
 	$(VENV)/bin/lint-imports
 	EOMS_DATA_DIR=$$(mktemp -d) $(PY) manage.py makemigrations --check --dry-run

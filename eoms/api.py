@@ -7,6 +7,7 @@ from eoms.accounts.auth import api_auth
 from eoms.core.api import install_error_handlers
 from eoms.masterdata.api import router as masterdata_router
 from eoms.orders.api import router as orders_router
+from eoms.scheduling.api import router as scheduling_router
 
 api = NinjaAPI(
     title="EOMS API",
@@ -23,3 +24,4 @@ install_error_handlers(api)
 api.add_router("/accounts", accounts_router)
 api.add_router("/masterdata", masterdata_router)
 api.add_router("/orders", orders_router)
+api.add_router("/scheduling", scheduling_router)

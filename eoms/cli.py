@@ -21,6 +21,13 @@ USAGE = """usage: eoms COMMAND [options]
   orders import FILE.xlsx import orders, one row per line (--dry-run, --user U);
                           exit 1 with the problems when any row is rejected
   orders export FILE.xlsx export orders with their lines (--status, --project, ...)
+  schedule import FILE    MS Project XML / Primavera XER or XML (--order CODE,
+                          --project CODE, --user U); prints the order's code
+  schedule cpm ORDER --json
+                          the computed schedule (dates, floats, critical) as JSON
+  schedule export ORDER --format mspdi -o FILE
+                          the order's schedule as MS Project XML
+  schedule_reminders      send today's overdue reminders and milestone warnings
 
 Every Django management command works too: `eoms help` lists them.
 """

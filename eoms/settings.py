@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "eoms.accounts",
     "eoms.masterdata",
     "eoms.orders",
+    "eoms.scheduling",
     "eoms.demo",
 ]
 
@@ -324,6 +325,12 @@ AUDIT_REQUIRE_CONTEXT = TESTING or env_bool("EOMS_AUDIT_REQUIRE_CONTEXT", False)
 NINJA_PAGINATION_PER_PAGE = 50
 API_MAX_PAGE_SIZE = 200
 IDEMPOTENCY_TTL_HOURS = env_int("EOMS_IDEMPOTENCY_TTL_HOURS", 48, minimum=1)
+
+# --- Scheduling -----------------------------------------------------------------------
+# An overdue task escalates to management after this many working days.
+OVERDUE_ESCALATION_DAYS = env_int("EOMS_OVERDUE_ESCALATION_DAYS", 3, minimum=1)
+# A milestone whose float is used up warns its project manager this many days ahead.
+MILESTONE_WARNING_DAYS = env_int("EOMS_MILESTONE_WARNING_DAYS", 10, minimum=1)
 # Reverse proxies in front of EOMS that append to X-Forwarded-For (0: clients connect
 # directly, REMOTE_ADDR is theirs).
 TRUSTED_PROXY_COUNT = env_int("EOMS_TRUSTED_PROXY_COUNT", 0, minimum=0)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("audit/", include("eoms.audit.urls")),
     path("md/", include("eoms.masterdata.urls")),
     path("orders/", include("eoms.orders.urls")),
+    path("schedule/", include("eoms.scheduling.urls")),
     path("admin/", admin.site.urls),
     path("", include("eoms.core.urls")),
 ]

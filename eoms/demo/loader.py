@@ -31,6 +31,7 @@ from eoms.core.context import Channel, acting, business_event
 from eoms.core.models import Notification
 from eoms.demo import data
 from eoms.demo.orders_step import load_orders
+from eoms.demo.schedule_step import load_schedules
 from eoms.lib.text import normalize_name
 from eoms.masterdata import services as md
 from eoms.masterdata.models import (
@@ -248,6 +249,7 @@ STEPS: list[Step] = [
     load_cost_codes,
     load_notifications,
     load_orders,
+    load_schedules,
 ]
 
 

@@ -1,4 +1,8 @@
-"""What orders add to the platform: navigation, global search, event labels."""
+"""What orders add to the platform: navigation, global search, event labels; and the
+hook through which higher apps add actions to the order page."""
+
+from collections.abc import Callable
+from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -36,3 +40,17 @@ for name, label in {
     "assignment_group.created": _("创建分派组"), "assignment_group.updated": _("修改分派组"),
 }.items():
     events.register(name, label)
+
+# Higher apps (scheduling, quality, costs) add buttons to the order page: a provider gets
+# (order, user) and returns (label, url, icon) triples the user may follow.
+DetailAction = tuple[str, str, str]
+_detail_actions: list[Callable[[Order, Any], list[DetailAction]]] = []
+
+
+def register_detail_actions(provider: Callable[[Order, Any], list[DetailAction]]) -> None:
+    if provider not in _detail_actions:
+        _detail_actions.append(provider)
+
+
+def detail_actions(order: Order, user: Any) -> list[DetailAction]:
+    return [action for provider in _detail_actions for action in provider(order, user)]

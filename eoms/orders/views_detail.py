@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from eoms.audit.history import prepare
 from eoms.core.access import ADD, CHANGE, VIEW, can
-from eoms.orders import attachments, services, workflow
+from eoms.orders import attachments, registry, services, workflow
 from eoms.orders.choices import ExtensionState, OrderStatus, OrderType
 from eoms.orders.delta import delta, quantity_text
 from eoms.orders.forms import (
@@ -136,6 +136,7 @@ def _detail_context(request: HttpRequest, order: Order) -> dict[str, Any]:
         "can_comment": can_comment,
         "upload_limit": attachments.human_size(settings.UPLOAD_MAX_BYTES),
         "history": prepare(timeline_entries(order)),
+        "extra_actions": registry.detail_actions(order, user),
     }
 
 

@@ -50,7 +50,7 @@ def _text(response: Answer) -> str:
 
 
 def _shown(response: Answer, rows: list[Model]) -> int:
-    if response.get("Content-Type", "").endswith("json"):
+    if "json" in response.get("Content-Type", ""):
         data = response.json()
         results = data.get("results", []) if isinstance(data, dict) else data
         ids = {r.get("id") for r in results if isinstance(r, dict)}

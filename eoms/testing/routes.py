@@ -59,7 +59,7 @@ from eoms.masterdata.models import (
     Site,
     Supplier,
 )
-from eoms.testing import routes_orders
+from eoms.testing import routes_orders, routes_scheduling
 from eoms.testing.world import World
 
 # Paths (shell-style patterns on the URL path, no leading slash) the walker leaves out.
@@ -385,6 +385,7 @@ TARGETS: list[tuple[str, Target]] = [
     *_masterdata_pages(),
     *_masterdata_api(),
     *routes_orders.targets(),
+    *routes_scheduling.targets(),
 ]
 
 
@@ -557,6 +558,7 @@ MAKERS: dict[type[models.Model], Maker] = {
     Job: _jobs,
     AuditEntry: _audit_entries,
     **routes_orders.MAKERS,
+    **routes_scheduling.MAKERS,
 }
 
 

@@ -1,0 +1,1 @@
+"""Scheduling: tasks, dependencies, calendars, milestones, baselines, Gantt."""

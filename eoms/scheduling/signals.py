@@ -1,0 +1,10 @@
+"""Domain events of scheduling, for the modules above (fieldwork, costs, reports, ...).
+
+Sent after the transaction that caused them commits; connect in your app's `apps.py`.
+"""
+
+from django.dispatch import Signal
+
+# sender=Task, task=…, day=… (the sweep's date), days_overdue=… (working days, today being
+# the n-th working day past the planned finish), escalated=… (management was told today)
+task_overdue = Signal()
