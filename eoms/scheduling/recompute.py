@@ -77,7 +77,10 @@ def _task_spec(task: Task, cal: CalendarSpec, calendar_key: Any) -> TaskSpec:
 def build_network(order: Order) -> Network:
     schedule = Schedule.objects.select_related("calendar").get(order=order)
     tasks = list(Task.objects.filter(order=order).order_by("position", "pk"))
-    links = list(TaskLink.objects.filter(successor__order=order))
+    # A fixed link order (by task positions, not row ids) makes ties between equally
+    # driving links break the same way on every database and after an export/import.
+    links = list(TaskLink.objects.filter(successor__order=order).order_by(
+        "predecessor__position", "successor__position", "link_type", "pk"))
     default_row = schedule.calendar or calendars.project_calendar(order.project_id)
     if default_row is not None and schedule.calendar is not None:
         default_row = (WorkCalendar.objects.prefetch_related("exceptions")

@@ -359,7 +359,7 @@ def _task_row(spec: TaskSpec, position: int, doc: TaskDoc, order: Order,
                                                                       calendar)
         if row.constraint_date is None:
             row.constraint = "ASAP"
-    row.actual_start, row.actual_finish = _day(spec.actual_start), _day(spec.actual_finish)
+    row.actual_start, row.actual_finish = _day(doc.actual_start), _day(doc.actual_finish)
     row.percent_complete = max(0, min(100, round(spec.percent_complete or 0)))
     if spec.key in progress.progress:
         row.actual_start, row.actual_finish, row.percent_complete = progress.progress[spec.key]

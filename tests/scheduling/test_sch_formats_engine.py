@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from eoms.scheduling.engine.cpm import schedule
 from eoms.scheduling.engine.model import (
     Constraint,
     LinkType,
@@ -137,6 +138,39 @@ def test_p6_schedules_remaining_work_from_the_data_date():
     assert a.duration == 4800 and a.percent_complete == 75.0 and a.actual_start == at(4, 8)
     assert b.duration == 2400  # not started: P6 schedules its remaining duration
     assert ("lag_calendar", "B") in {(w.code, w.external_id) for w in doc.warnings}
+
+
+def completed_after_the_data_date(source: str) -> ScheduleDocument:
+    """A finished at 17:00 on Wednesday, after the 10:00 data date; B follows it."""
+    doc = document(source)
+    doc.project.status_date = at(6, 10)
+    doc.tasks = [TaskDoc("A", duration=480, remaining_duration=0, percent_complete=100.0,
+                         actual_start=at(6, 13), actual_finish=at(6, 17)),
+                 TaskDoc("B", duration=120, remaining_duration=120),
+                 TaskDoc("C", duration=480, remaining_duration=0, percent_complete=100.0,
+                         actual_start=at(5, 8), actual_finish=at(5, 17))]
+    doc.links = [LinkDoc("A", "B", LinkType.FS, 0), LinkDoc("C", "B", LinkType.FS, 0)]
+    return doc
+
+
+def test_p6_holds_no_successor_of_a_completed_task_beyond_the_data_date():
+    spec = to_spec(completed_after_the_data_date(SOURCE_XER))
+    by_key = {t.key: t for t in spec.tasks}
+    assert (by_key["A"].actual_start, by_key["A"].actual_finish) == (at(6, 10), at(6, 10))
+    # finished before the data date: its actual dates stay as they are
+    assert (by_key["C"].actual_start, by_key["C"].actual_finish) == (at(5, 8), at(5, 17))
+    got = schedule(spec).tasks["B"]
+    assert (got.early_start, got.early_finish) == (at(6, 10), at(6, 12))
+
+
+def test_ms_project_keeps_a_late_actual_finish_driving_successors():
+    doc = completed_after_the_data_date(SOURCE_MSPDI)
+    doc.project.status_date = at(6, 10)
+    spec = to_spec(doc)
+    by_key = {t.key: t for t in spec.tasks}
+    assert (by_key["A"].actual_start, by_key["A"].actual_finish) == (at(6, 13), at(6, 17))
+    got = schedule(spec).tasks["B"]
+    assert got.early_start == at(7, 8)
 
 
 def test_a_document_without_calendars_gets_the_standard_one():

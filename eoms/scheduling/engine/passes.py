@@ -35,7 +35,7 @@ def _degrees(net: Network) -> list[int]:
 
 
 def _adjacency(net: Network) -> Out:
-    out: Out = [[] for _ in net.keys]
+    out: Out = list(map(list, repeat((), len(net.keys))))
     deque(map(list.append, map(out.__getitem__, net.preds), range(len(net.preds))), maxlen=0)
     return out
 
@@ -44,14 +44,17 @@ def single_gaps(net: Network) -> list[int]:
     """Per link: successor start >= predecessor finish + gap (one calendar)."""
     span, preds, succs, types = net.span, net.preds, net.succs, net.types
     gaps = list(net.lags)
-    for k in compress(range(len(types)), map(is_not, types, repeat(LinkType.FS))):
-        link_type = types[k]
-        if link_type is LinkType.SS:
-            gaps[k] -= span[preds[k]]
-        elif link_type is LinkType.FF:
-            gaps[k] -= span[succs[k]]
+    not_fs = map(is_not, types, repeat(LinkType.FS))
+    # zip + compress hands over the link's fields without indexing each list per link
+    fields = zip(range(len(types)), types, preds, succs, strict=True)
+    ss, ff = LinkType.SS, LinkType.FF  # an enum member lookup costs more than a local
+    for k, link_type, pred, succ in compress(fields, not_fs):
+        if link_type is ss:
+            gaps[k] -= span[pred]
+        elif link_type is ff:
+            gaps[k] -= span[succ]
         else:
-            gaps[k] -= span[preds[k]] + span[succs[k]]
+            gaps[k] -= span[pred] + span[succ]
     if net.has_special and any(net.ignored):
         gaps = [
             NO_BOUND if ignored else gap for gap, ignored in zip(gaps, net.ignored, strict=True)
@@ -152,10 +155,11 @@ def backward_single(
     project_finish: int,
 ) -> tuple[list[int], list[int]]:
     """Late starts, and per node the latest finish that delays no successor's early start."""
+    if not net.has_special:
+        return _backward_plain(net.span, order, out, (net.succs, gaps), start, project_finish)
     special, span, succs = net.special, net.span, net.succs
     late = [0] * len(order)
     free_until = [0] * len(order)
-    plain = not net.has_special
     for node in reversed(order):
         latest = until = project_finish
         for link in out[node]:
@@ -167,11 +171,39 @@ def backward_single(
             bound = start[succ] - gap
             if bound < until:
                 until = bound
-        sp = None if plain else special[node]
+        sp = special[node]
         if sp is None:
             late[node] = latest - span[node]
         else:
             late[node] = sp.backward(latest, start[node], span[node])
+        free_until[node] = until
+    return late, free_until
+
+
+def _backward_plain(
+    span: list[int],
+    order: list[int],
+    out: Out,
+    links: tuple[list[int], list[int]],
+    start: list[int],
+    project_finish: int,
+) -> tuple[list[int], list[int]]:
+    """The backward hot loop when no node has constraints or actuals."""
+    succs, gaps = links
+    late = [0] * len(order)
+    free_until = [0] * len(order)
+    for node in reversed(order):
+        latest = until = project_finish
+        for link in out[node]:
+            succ = succs[link]
+            gap = gaps[link]
+            bound = late[succ] - gap
+            if bound < latest:
+                latest = bound
+            bound = start[succ] - gap
+            if bound < until:
+                until = bound
+        late[node] = latest - span[node]
         free_until[node] = until
     return late, free_until
 

@@ -4,6 +4,9 @@ A date is *equal* when no working time (on the task's calendar as the file defin
 lies between the two. Every other date is a :class:`Difference` with a reason:
 
 ``has_actuals``            the task has progress; the file's dates follow the actuals
+                           (a successor of a P6 activity completed after the data date
+                           is not one: :func:`.to_engine.to_spec` schedules it, as P6
+                           does, from the data date)
 ``external_link``          a link to another project's activity was left out
 ``unsupported_constraint`` P6 mandatory/secondary constraints, expected finish, LOE/WBS
                            summary activities: scheduled differently by EOMS
@@ -32,8 +35,6 @@ from datetime import datetime
 from eoms.scheduling.engine.model import Constraint, LinkType, ScheduleResult
 
 from .document import (
-    SOURCE_P6XML,
-    SOURCE_XER,
     LinkDoc,
     ResolvedCalendar,
     ScheduleDocument,
@@ -167,8 +168,6 @@ class _Comparer:
         codes = self.document.warning_codes(task_id)
         if task.has_actuals:
             return "has_actuals"
-        if self.after_completed_p6_predecessor(task):
-            return "has_actuals"
         if "external_link" in codes:
             return "external_link"
         if codes & CONSTRAINT_REASONS:
@@ -187,28 +186,6 @@ class _Comparer:
         if task.leveling_delay or (task.constraint != Constraint.ALAP and self.levelled(task)):
             return "resource_levelling"
         return None
-
-    def after_completed_p6_predecessor(self, task: TaskDoc) -> bool:
-        """P6 counts a completed predecessor as finished at the data date, whatever its
-        actual finish; EOMS follows the actual dates. True when such a predecessor drives
-        the task later in EOMS than in the file."""
-        if self.document.project.source_format not in (SOURCE_XER, SOURCE_P6XML):
-            return False
-        got = self.result.tasks[task.external_id]
-        if task.compare_start is None or got.early_start <= task.compare_start:
-            return False
-        cal = self.calendar(task)
-        for link in self.incoming.get(task.external_id, []):
-            pred = self.tasks.get(link.predecessor_id)
-            if pred is None or pred.actual_finish is None:
-                continue
-            from_finish = link.type in (LinkType.FS, LinkType.FF)
-            anchor = pred.actual_finish if from_finish else pred.actual_start
-            target = add_working(anchor, link.lag, cal) if anchor else None
-            mine = got.early_start if link.type in (LinkType.FS, LinkType.SS) else got.early_finish
-            if target is not None and working_minutes_between(target, mine, cal) == 0:
-                return True
-        return False
 
     def off_calendar(self, task: TaskDoc) -> bool:
         """The file's own start and finish do not fit its own calendar and duration (a

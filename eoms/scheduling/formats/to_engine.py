@@ -88,6 +88,7 @@ def _task_spec(task: TaskDoc, document: ScheduleDocument, calendars: dict,
     elif (not task.has_actuals and remaining is not None
           and document.project.source_format in (SOURCE_XER, SOURCE_P6XML)):
         duration = remaining  # P6 schedules the remaining duration
+    actual_start, actual_finish = _actuals(task, document)
     return TaskSpec(
         key=task.external_id,
         duration=0 if task.is_summary else max(0, duration),
@@ -95,11 +96,23 @@ def _task_spec(task: TaskDoc, document: ScheduleDocument, calendars: dict,
         calendar=task.calendar_id if task.calendar_id in calendars else None,
         constraint=task.constraint,
         constraint_date=task.constraint_date,
-        actual_start=task.actual_start,
-        actual_finish=task.actual_finish,
+        actual_start=actual_start,
+        actual_finish=actual_finish,
         percent_complete=percent,
         milestone=task.is_milestone,
     )
+
+
+def _actuals(task: TaskDoc, document: ScheduleDocument) -> tuple[datetime | None, datetime | None]:
+    """The actual dates the engine schedules from. P6 holds no successor of a completed
+    activity beyond the data date, even when its actual finish is later: such a finish
+    (and a start after it) counts as the data date."""
+    start, finish = task.actual_start, task.actual_finish
+    status = document.project.status_date
+    if (finish is None or status is None or finish <= status
+            or document.project.source_format not in (SOURCE_XER, SOURCE_P6XML)):
+        return start, finish
+    return (min(start, status) if start else None), status
 
 
 def _link_spec(link: LinkDoc, document: ScheduleDocument, kept: dict[str, TaskDoc],
