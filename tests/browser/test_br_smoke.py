@@ -43,7 +43,10 @@ def test_it_opens_the_navigation_from_the_hamburger_on_a_phone(phone, world):
     link = page.locator("#sidebar-menu").get_by_text("工地", exact=True)
     assert not link.is_visible()
     page.locator("button.navbar-toggler").click()
+    # Wait for Bootstrap's collapse animation to end: a click during it can miss the link.
+    page.wait_for_selector("#sidebar-menu.collapse.show")
     link.wait_for(state="visible")
+    link.scroll_into_view_if_needed()
     assert page.locator("#sidebar-menu").get_by_text("主数据", exact=True).is_visible()
     link.click()
     page.wait_for_url(phone.base_url + "/md/site/")
