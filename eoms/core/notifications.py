@@ -6,11 +6,12 @@ import contextlib
 import logging
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -46,32 +47,57 @@ def register_kind(kind: str, label: Promise | str, *, email_default: bool = True
     KINDS[kind] = (label, email_default)
 
 
-def _preferences(users: list[Any], kind: str) -> dict[int, tuple[bool, bool]]:
-    email_default = KINDS.get(kind, ("", True))[1]
-    prefs = {u.pk: (True, email_default) for u in users}
-    for p in NotificationPreference.objects.filter(user__in=users, kind=kind):
-        prefs[p.user_id] = (p.in_app, p.email)
-    return prefs
+@dataclass(frozen=True)
+class Message:
+    user: Any
+    kind: str
+    title: str
+    body: str = ""
+    url: str = ""
 
 
 def notify(users: Iterable[Any], *, kind: str, title: str, body: str = "",
            url: str = "") -> list[Notification]:
     """Notify users (deduplicated, inactive ones skipped). Mail leaves after commit."""
-    unique = {u.pk: u for u in users if u is not None and u.is_active}
-    people = list(unique.values())
-    prefs = _preferences(people, kind)
-    created = []
-    for user in people:
-        in_app, by_email = prefs[user.pk]
-        if not in_app and not (by_email and user.email):
+    return notify_many([Message(u, kind, str(title), str(body), url) for u in users])
+
+
+def notify_many(messages: Iterable[Message]) -> list[Notification]:
+    """Many notifications at once: one query for the preferences, one bulk insert. A
+    person gets a message once per kind and URL; inactive users are skipped."""
+    unique: dict[tuple[int, str, str], Message] = {}
+    for m in messages:
+        if m.user is not None and m.user.is_active:
+            unique.setdefault((m.user.pk, m.kind, m.url), m)
+    if not unique:
+        return []
+    stored = {(p.user_id, p.kind): (p.in_app, p.email) for p in
+              NotificationPreference.objects.filter(user__in={k[0] for k in unique},
+                                                    kind__in={k[1] for k in unique})}
+    rows, mailed = [], []
+    now = timezone.now()
+    for (user_pk, kind, _url), m in unique.items():
+        in_app, by_email = stored.get((user_pk, kind), (True, KINDS.get(kind, ("", True))[1]))
+        if not in_app and not (by_email and m.user.email):
             continue
-        n = Notification.objects.create(user=user, kind=kind, title=str(title)[:200],
-                                        body=str(body), url=url,
-                                        read_at=None if in_app else timezone.now())
-        created.append(n)
-        if by_email and user.email and not _no_mail.get():
-            transaction.on_commit(lambda pk=n.pk: send_notification_email(pk))  # type: ignore[misc]
+        rows.append(Notification(user=m.user, kind=kind, title=str(m.title)[:200],
+                                 body=str(m.body), url=m.url, created_at=now,
+                                 read_at=None if in_app else now))
+        mailed.append(bool(by_email and m.user.email))
+    created = _bulk_insert(rows)
+    if not _no_mail.get():
+        for n, mail in zip(created, mailed, strict=True):
+            if mail:
+                transaction.on_commit(lambda pk=n.pk: send_notification_email(pk))  # type: ignore[misc]
     return created
+
+
+def _bulk_insert(rows: list[Notification]) -> list[Notification]:
+    if connection.features.can_return_rows_from_bulk_insert:
+        return Notification.objects.bulk_create(rows, batch_size=500)
+    for n in rows:  # a database that does not return the new keys (MySQL): one by one
+        n.save()
+    return rows
 
 
 def preferences_of(user: Any) -> list[dict[str, Any]]:

@@ -27,7 +27,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy
 from eoms.accounts.models import Role, User
 from eoms.audit.services import record_event
 from eoms.core import events, notifications
-from eoms.core.models import Notification, NotificationPreference
+from eoms.core.notifications import Message
 from eoms.scheduling import calendars, task_calendars
 from eoms.scheduling.choices import TaskStatus
 from eoms.scheduling.models import Task, TaskReminder, WorkCalendar
@@ -98,7 +98,7 @@ def _sweep(today: date) -> SweepResult:
         return result
     TaskReminder.objects.bulk_create(
         [TaskReminder(task=d.task, kind=STORED_KIND[d.kind], day=today) for d in due])
-    result.notifications = len(deliver([_message(d, user) for d in due
+    result.notifications = len(notifications.notify_many([_message(d, user) for d in due
                                         for user in d.recipients]))
     result.overdue = sum(d.kind == OVERDUE for d in due)
     result.escalated = sum(d.kind == ESCALATED for d in due)
@@ -203,15 +203,6 @@ def _announce(due: list[Due], today: date) -> None:
 
 # --- messages --------------------------------------------------------------------------------
 
-@dataclass
-class Message:
-    user: Any
-    kind: str
-    title: str
-    body: str
-    url: str
-
-
 def _name(user: Any) -> str:
     return (user.get_full_name() or user.username) if user is not None else _("未指定")
 
@@ -255,41 +246,3 @@ def _message(due: Due, user: Any) -> Message:
         title, body = _texts(due)
     url = reverse("scheduling:task_detail", args=[due.task.pk])
     return Message(user=user, kind=due.kind, title=title, body=body, url=url)
-
-
-def deliver(messages: list[Message]) -> list[Notification]:
-    """notifications.notify() for many messages at once: one query for the preferences,
-    one bulk insert; each person gets a message once per task and kind."""
-    unique: dict[tuple[int, str, str], Message] = {}
-    for m in messages:
-        if m.user is not None and m.user.is_active:
-            unique.setdefault((m.user.pk, m.kind, m.url), m)
-    if not unique:
-        return []
-    stored = {(p.user_id, p.kind): (p.in_app, p.email) for p in
-              NotificationPreference.objects.filter(user__in={k[0] for k in unique},
-                                                    kind__in={k[1] for k in unique})}
-    rows, mailed = [], []
-    now = timezone.now()
-    for (user_pk, kind, _url), m in unique.items():
-        in_app, by_email = stored.get((user_pk, kind), (True, notifications.KINDS[kind][1]))
-        if not in_app and not (by_email and m.user.email):
-            continue
-        rows.append(Notification(user=m.user, kind=kind, title=m.title[:200], body=m.body,
-                                 url=m.url, created_at=now, read_at=None if in_app else now))
-        mailed.append(bool(by_email and m.user.email))
-    created = _bulk_insert(rows)
-    if not notifications._no_mail.get():  # the demo loader's without_mail()
-        for n, mail in zip(created, mailed, strict=True):
-            if mail:
-                transaction.on_commit(
-                    lambda pk=n.pk: notifications.send_notification_email(pk))  # type: ignore[misc]
-    return created
-
-
-def _bulk_insert(rows: list[Notification]) -> list[Notification]:
-    if connection.features.can_return_rows_from_bulk_insert:
-        return Notification.objects.bulk_create(rows, batch_size=500)
-    for n in rows:  # a database that does not return the new keys (MySQL): one by one
-        n.save()
-    return rows
