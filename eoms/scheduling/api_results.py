@@ -1,4 +1,4 @@
-"""What the scheduling API computes for reading: schedule warnings in words, the CPM rows
+"""What the scheduling API computes for reading: the CPM rows
 (as `eoms schedule cpm --json` prints them), a calendar's days with the reason each is
 worked or not, and a baseline's variance rows.
 """
@@ -13,36 +13,7 @@ from django.utils.translation import gettext as _
 from eoms.scheduling import calendars, variance
 from eoms.scheduling.api_common import DayLength, as_days, as_whole_days
 from eoms.scheduling.choices import ExceptionKind, ExceptionSource
-from eoms.scheduling.models import Baseline, Schedule, Task, WorkCalendar
-
-# --- schedule warnings ------------------------------------------------------------------------
-
-def warning_message(code: str, task_name: str | None) -> str:
-    if code.startswith("calendar_no_data:"):
-        return _("%(y)s 年的法定节假日尚未收录，该年按每周工作日和手工录入的休息日计算。") % {
-            "y": code.split(":", 1)[1]}
-    if code == "deadline_missed":
-        return _("计划完成日期晚于要求的完成日期。")
-    if code == "constraint_violated":
-        return _("任务“%(t)s”的限制条件无法满足。") % {"t": task_name or ""}
-    if code == "calendar_beyond_known_data":
-        return _("任务“%(t)s”排到了日历尚未收录节假日的年份。") % {"t": task_name or ""}
-    if code == "summary_constraint_ignored":
-        return _("摘要任务“%(t)s”的限制条件未被采用。") % {"t": task_name or ""}
-    return code
-
-
-def warning_rows(schedule: Schedule) -> list[dict[str, Any]]:
-    pairs = [(key, str(code)) for key, code in (schedule.warnings or [])]
-    keys = {int(k) for k, _c in pairs if k is not None and str(k).isdigit()}
-    names = dict(Task.objects.filter(pk__in=keys).values_list("pk", "name")) if keys else {}
-    rows = []
-    for key, code in pairs:
-        task = int(key) if key is not None and str(key).isdigit() else None
-        rows.append({"task": task, "code": code,
-                     "message": warning_message(code, names.get(task) if task else None)})
-    return rows
-
+from eoms.scheduling.models import Baseline, Task, WorkCalendar
 
 # --- CPM rows -------------------------------------------------------------------------------
 

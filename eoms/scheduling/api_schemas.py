@@ -14,7 +14,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from eoms.scheduling.api_common import as_days, day_length
-from eoms.scheduling.api_results import baseline_tasks, variance_rows, warning_rows
+from eoms.scheduling.api_results import baseline_tasks, variance_rows
 from eoms.scheduling.choices import (
     Constraint,
     ExceptionKind,
@@ -30,6 +30,7 @@ from eoms.scheduling.models import (
     TaskLink,
     WorkCalendar,
 )
+from eoms.scheduling.schedule_warnings import warning_rows
 
 OrderRef = Field(..., description="订单编号或 id")
 Days = Field(None, max_digits=9, decimal_places=3, description="工作日，可带小数")

@@ -180,38 +180,6 @@ def task_rows(tasks: list[Task], *, outline: bool) -> list[TaskRow]:
     return [TaskRow(t, depth, lengths.get(t.pk, DEFAULT_DAY), today) for t, depth in ordered]
 
 
-# --- warnings -------------------------------------------------------------------------------
-
-def warning_texts(schedule: Schedule) -> list[str]:
-    """The schedule's warnings in words, each once (calendar years first)."""
-    warnings = [w for w in (schedule.warnings or []) if isinstance(w, list | tuple)
-                and len(w) == 2]
-    keys = {int(k) for k, _code in warnings if k is not None and str(k).isdigit()}
-    names = dict(Task.objects.filter(pk__in=keys).values_list("pk", "name")) if keys else {}
-    texts: list[str] = []
-    for key, code in sorted(warnings, key=lambda w: not str(w[1]).startswith("calendar")):
-        name = names.get(int(key), key) if key is not None and str(key).isdigit() else key
-        text = _warning_text(str(code), name)
-        if text and text not in texts:
-            texts.append(text)
-    return texts
-
-
-def _warning_text(code: str, name: Any) -> str:
-    if code.startswith("calendar_no_data:"):
-        return _("%(year)s 年的法定节假日数据尚未收录，按周末和手工录入的假日计算") % {
-            "year": code.partition(":")[2]}
-    if code == "calendar_beyond_known_data":
-        return ""  # said once per year by calendar_no_data
-    if code == "constraint_violated":
-        return _("任务“%(t)s”的限制条件无法满足，请检查限制日期和前置任务。") % {"t": name}
-    if code == "deadline_missed":
-        return _("计划完成日期晚于要求的完工期限。")
-    if code == "summary_constraint_ignored":
-        return _("摘要任务“%(t)s”的限制条件不参与计算，请把限制设在下级任务上。") % {"t": name}
-    return _("进度计算提示：%(code)s") % {"code": code}
-
-
 # --- history -------------------------------------------------------------------------------
 
 def task_history(task: Task, user: Any, *, parent_visible: bool) -> list[HistoryItem]:

@@ -24,13 +24,13 @@ from eoms.scheduling import calendars, services, services_plan
 from eoms.scheduling.forms import ScheduleSettingsForm
 from eoms.scheduling.models import Baseline, Schedule, Task
 from eoms.scheduling.policies import PLAN
+from eoms.scheduling.schedule_warnings import warning_texts
 from eoms.scheduling.views_common import (
     order_for,
     same_year,
     schedule_for,
     task_rows,
     url_or_blank,
-    warning_texts,
 )
 
 
