@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from eoms.accounts.api import router as accounts_router
 from eoms.accounts.auth import api_auth
 from eoms.core.api import install_error_handlers
+from eoms.fieldwork.api import router as fieldwork_router
 from eoms.masterdata.api import router as masterdata_router
 from eoms.orders.api import router as orders_router
 from eoms.scheduling.api import router as scheduling_router
@@ -25,3 +26,4 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/masterdata", masterdata_router)
 api.add_router("/orders", orders_router)
 api.add_router("/scheduling", scheduling_router)
+api.add_router("/fieldwork", fieldwork_router)

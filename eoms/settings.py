@@ -9,6 +9,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
@@ -106,6 +107,7 @@ INSTALLED_APPS = [
     "eoms.masterdata",
     "eoms.orders",
     "eoms.scheduling",
+    "eoms.fieldwork",
     "eoms.demo",
 ]
 
@@ -205,6 +207,14 @@ else:
         "utc": True,
     }
 
+# --- Cache --------------------------------------------------------------------------------
+# Shared through Redis when there is one, so every web process reuses what another built
+# (the Gantt documents); otherwise each process keeps its own. Tests keep theirs in memory:
+# several test databases must never share cached pages.
+if REDIS_URL and not TESTING:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": REDIS_URL, "KEY_PREFIX": env("EOMS_QUEUE_NAME", "eoms")}}
+
 # --- Mail -----------------------------------------------------------------------------
 EMAIL_URL = env("EOMS_EMAIL_URL")
 DEFAULT_FROM_EMAIL = env("EOMS_EMAIL_FROM", "EOMS <eoms@localhost>")
@@ -303,7 +313,7 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -311,6 +321,25 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Files on S3-compatible object storage (MinIO, Aliyun OSS, Tencent COS, AWS S3) when a
+# bucket is named; needs the optional extra: pip install "eoms[s3]". Objects stay private:
+# every download goes through a view that checks access.
+S3_BUCKET = env("EOMS_S3_BUCKET")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env("EOMS_S3_ENDPOINT_URL") or None,
+            "region_name": env("EOMS_S3_REGION") or None,
+            "access_key": env("EOMS_S3_ACCESS_KEY") or None,
+            "secret_key": env("EOMS_S3_SECRET_KEY") or None,
+            "location": env("EOMS_S3_PREFIX", ""),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 UPLOAD_MAX_BYTES = env_int("EOMS_UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -325,6 +354,16 @@ AUDIT_REQUIRE_CONTEXT = TESTING or env_bool("EOMS_AUDIT_REQUIRE_CONTEXT", False)
 NINJA_PAGINATION_PER_PAGE = 50
 API_MAX_PAGE_SIZE = 200
 IDEMPOTENCY_TTL_HOURS = env_int("EOMS_IDEMPOTENCY_TTL_HOURS", 48, minimum=1)
+
+# --- Field work -------------------------------------------------------------------------
+# A reported GPS accuracy widens a site's geofence by at most this many metres.
+GEOFENCE_TOLERANCE_M = env_int("EOMS_GEOFENCE_TOLERANCE_M", 100, minimum=0)
+# A check-in made offline may arrive this many days after it was made.
+CHECKIN_MAX_DELAY_DAYS = env_int("EOMS_CHECKIN_MAX_DELAY_DAYS", 7, minimum=1)
+# One photo upload: bytes and decoded pixels.
+PHOTO_MAX_BYTES = env_int("EOMS_PHOTO_MAX_MB", 25, minimum=1) * 1024 * 1024
+PHOTO_MAX_PIXELS = env_int("EOMS_PHOTO_MAX_MEGAPIXELS", 50, minimum=1) * 1_000_000
+PHOTOS_PER_CHECKIN = env_int("EOMS_PHOTOS_PER_CHECKIN", 12, minimum=1)
 
 # --- Scheduling -----------------------------------------------------------------------
 # An overdue task escalates to management after this many working days.

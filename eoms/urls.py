@@ -13,6 +13,7 @@ urlpatterns = [
     path("md/", include("eoms.masterdata.urls")),
     path("orders/", include("eoms.orders.urls")),
     path("schedule/", include("eoms.scheduling.urls")),
+    path("field/", include("eoms.fieldwork.urls")),
     path("admin/", admin.site.urls),
     path("", include("eoms.core.urls")),
 ]

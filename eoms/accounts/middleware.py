@@ -34,9 +34,11 @@ class LanguageMiddleware:
             chosen = (request.session.get(LANGUAGE_SESSION_KEY)
                       or request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
             language = str(chosen) if chosen in supported else str(settings.LANGUAGE_CODE)
-        translation.activate(language)
-        request.LANGUAGE_CODE = translation.get_language()
-        response = self.get_response(request)
+        # The language is the thread's until the response is made, not after: a worker
+        # thread's next job or request must not speak this request's language.
+        with translation.override(language):
+            request.LANGUAGE_CODE = translation.get_language()
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response

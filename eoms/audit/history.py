@@ -4,6 +4,7 @@ labels and the names of related records instead of the raw values stored."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,6 +24,23 @@ CHANNEL_LABELS = {
     "command": gettext_lazy("命令行"), "system": gettext_lazy("系统"),
     "test": gettext_lazy("测试"),
 }
+
+
+# show(object_id, field name, stored value) -> the value in words; None/""/[] never reach it.
+ValueShow = Callable[[str, str, Any], str]
+# Called once per history shown, with the ids of the model's objects whose entries change
+# one of the registered fields: fetches what the words need (a fixed number of queries).
+ValueFormatter = Callable[[list[str]], ValueShow]
+
+_FORMATTERS: dict[type[models.Model], tuple[dict[str, Any], ValueFormatter]] = {}
+
+
+def register_formatter(model: type[models.Model], labels: Mapping[str, Any],
+                       formatter: ValueFormatter) -> None:
+    """Show the model's fields named in `labels` in words in histories, under these labels,
+    instead of as stored (working minutes as working days, say: the field's own label names
+    the stored unit). One formatter per model; registering again replaces it."""
+    _FORMATTERS[model] = (dict(labels), formatter)
 
 
 @dataclass
@@ -104,6 +122,33 @@ def _show(field: Any, value: Any, names: _Names) -> str:
     return str(value)
 
 
+class _Formatted:
+    """The registered formatters of the models in a batch of entries, made once each."""
+
+    def __init__(self, entries: list[Any], models_of: list[Any]) -> None:
+        ids: dict[type[models.Model], list[str]] = defaultdict(list)
+        for e, model in zip(entries, models_of, strict=True):
+            labels = _FORMATTERS[model][0] if model in _FORMATTERS else {}
+            if e.action != AuditAction.DELETE and isinstance(e.changes, dict) and \
+                    labels.keys() & e.changes.keys():
+                ids[model].append(str(e.object_id))
+        self.shows = {model: _FORMATTERS[model][1](list(dict.fromkeys(found)))
+                      for model, found in ids.items()}
+
+    def row(self, model: Any, object_id: Any, name: str, value: Any) -> dict[str, str] | None:
+        """The change in words, or None when no formatter shows this field."""
+        show = self.shows.get(model)
+        if show is None or name not in _FORMATTERS[model][0] or isinstance(value, dict):
+            return None
+        before, after = value if isinstance(value, list) and len(value) == 2 else (None, value)
+
+        def words(stored: Any) -> str:
+            return "—" if stored in (None, "", []) else show(str(object_id), name, stored)
+
+        return {"field": str(_FORMATTERS[model][0][name]), "before": words(before),
+                "after": words(after)}
+
+
 def _change_row(model: type[models.Model] | None, name: str, value: Any,
                 names: _Names) -> dict[str, str]:
     field = _field(model, name)
@@ -135,10 +180,12 @@ def _collect(model: type[models.Model] | None, changes: dict[str, Any], names: _
 
 def prepare(entries: Any, *, resolve_names: bool = True) -> list[HistoryItem]:
     """Entries for display. `resolve_names` looks up related records' names (one query per
-    related model); the audit search shows the raw ids instead, as stored."""
+    related model) and shows registered fields in words (register_formatter); the audit
+    search shows the raw ids and values instead, as stored."""
     entries = list(entries)
     names = _Names()
     models_of = [e.content_type.model_class() if e.content_type_id else None for e in entries]
+    formatted = _Formatted(entries if resolve_names else [], models_of if resolve_names else [])
     if resolve_names:
         for e, model in zip(entries, models_of, strict=True):
             if e.action != AuditAction.DELETE and isinstance(e.changes, dict):
@@ -148,7 +195,8 @@ def prepare(entries: Any, *, resolve_names: bool = True) -> list[HistoryItem]:
     for e, model in zip(entries, models_of, strict=True):
         changes = e.changes if isinstance(e.changes, dict) else {}
         rows = [] if e.action == AuditAction.DELETE else [
-            _change_row(model, name, v, names) for name, v in changes.items()
+            formatted.row(model, e.object_id, name, v) or _change_row(model, name, v, names)
+            for name, v in changes.items()
         ]
         items.append(HistoryItem(
             seq=e.seq, timestamp=e.timestamp, actor_label=e.actor_label,

@@ -41,6 +41,10 @@ def problem_response(status: int, title: str, detail: str = "",
                         content_type=PROBLEM)
 
 
+# Every other failure of these kinds reads as "should be a number / date / date-time".
+PARSED_KINDS = ("int", "float", "decimal", "datetime", "date")
+
+
 def _pydantic_message(err: dict[str, Any]) -> str:
     kind = err.get("type", "")
     ctx = err.get("ctx") or {}
@@ -69,6 +73,9 @@ def _pydantic_message(err: dict[str, Any]) -> str:
         "list_type": _("应为列表。"),
         "value_error": str(ctx.get("error", err.get("msg", ""))),
     }
+    if kind not in messages:  # int_from_float, decimal_max_places, datetime_from_date_parsing…
+        kind = next((f"{prefix}_parsing" for prefix in PARSED_KINDS
+                     if kind.startswith(prefix + "_")), kind)
     return messages.get(kind) or str(err.get("msg", _("取值无效。")))
 
 

@@ -9,10 +9,12 @@ retried, and concurrent retries wait for the first one and then replay its answe
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 
 from eoms.core.api import problem_response
@@ -30,6 +32,25 @@ def _owner(request: HttpRequest) -> str | None:
     if user is not None and user.is_authenticated:
         return f"u:{user.pk}"
     return None
+
+
+def _body_hash(request: HttpRequest) -> str:
+    """SHA-256 of what the request says. A multipart form is hashed from its fields and
+    files as Django parses them (files in chunks, spooled to disk when large): its raw
+    body may exceed DATA_UPLOAD_MAX_MEMORY_SIZE, and its random boundary says nothing."""
+    if request.content_type != "multipart/form-data":
+        return hashlib.sha256(request.body).hexdigest()
+    digest = hashlib.sha256(b"multipart/form-data\0")
+    for name in sorted(request.POST):
+        for value in request.POST.getlist(name):
+            digest.update(json.dumps(["field", name, value]).encode())
+    for name in sorted(request.FILES):
+        for upload in request.FILES.getlist(name):
+            digest.update(json.dumps(["file", name, upload.name, upload.size]).encode())
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
+    return digest.hexdigest()
 
 
 def _replay(record: IdempotencyRecord, body_hash: str) -> HttpResponse:
@@ -56,7 +77,11 @@ class IdempotencyMiddleware:
         if len(key) > MAX_KEY:
             return problem_response(422, _("输入有误"),
                                     _("Idempotency-Key 过长（最多 200 个字符）。"))
-        body_hash = hashlib.sha256(request.body).hexdigest()
+        try:
+            body_hash = _body_hash(request)
+        except MultiPartParserError:
+            return problem_response(400, _("请求体无法解析"),
+                                    _("multipart/form-data 格式有误。"))
         found = IdempotencyRecord.objects.filter(owner=owner, key=key).first()
         if found is not None:
             return _replay(found, body_hash)
@@ -72,7 +97,8 @@ class IdempotencyMiddleware:
                 # Another request with this key committed while we waited for the lock.
                 return _replay(IdempotencyRecord.objects.get(owner=owner, key=key), body_hash)
             response = self.get_response(request)
-            if response.status_code >= 500:
+            # A refused login or CSRF check wrote nothing: its retry must be heard again.
+            if response.status_code >= 500 or response.status_code in (401, 403):
                 transaction.set_rollback(True)
                 return response
             record.status = response.status_code

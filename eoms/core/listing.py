@@ -131,6 +131,12 @@ class FilterSpec:
     boolean: bool = False
 
 
+def page_size_hidden(params: QueryDict) -> list[tuple[str, str]]:
+    """The other query parameters of a list, for the page-size form to carry along."""
+    return [(k, v) for k, values in params.lists() if k not in ("page", "page_size")
+            for v in values if v]
+
+
 def _querystring(params: QueryDict, *drop: str) -> str:
     query = params.copy()
     for name in drop:

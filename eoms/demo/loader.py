@@ -30,8 +30,10 @@ from eoms.core.access import ADD, require
 from eoms.core.context import Channel, acting, business_event
 from eoms.core.models import Notification
 from eoms.demo import data
+from eoms.demo.field_step import load_field_work
 from eoms.demo.orders_step import load_orders
 from eoms.demo.schedule_step import load_schedules
+from eoms.fieldwork.models import CheckIn
 from eoms.lib.text import normalize_name
 from eoms.masterdata import services as md
 from eoms.masterdata.models import (
@@ -250,6 +252,7 @@ STEPS: list[Step] = [
     load_notifications,
     load_orders,
     load_schedules,
+    load_field_work,
 ]
 
 
@@ -270,6 +273,6 @@ def counts() -> dict[str, int]:
         "sites": Site, "project members": ProjectMember, "crews": Crew,
         "cost codes": CostCode, "notifications": Notification,
         "assignment groups": AssignmentGroup, "assignment rules": AssignmentRule,
-        "orders": Order,
+        "orders": Order, "check-ins": CheckIn,
     }
     return {label: model._default_manager.count() for label, model in tables.items()}

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from eoms.accounts.models import User
+from eoms.core import listing
 from eoms.core.access import ADD, PROJECT_MANAGER, VIEW, can, roles_of
 from eoms.core.listing import FilterSpec, Listing
 from eoms.masterdata.models import Project
@@ -119,11 +120,6 @@ def _quick_filters(user: Any) -> list[dict[str, Any]]:
     return [{**link, "url": f"{base}?{link['query']}"} for link in links]
 
 
-def _page_size_hidden(params: QueryDict) -> list[tuple[str, str]]:
-    return [(k, v) for k, values in params.lists() if k not in ("page", "page_size")
-            for v in values if v]
-
-
 def _filter_context(request: HttpRequest, listing_context: dict[str, Any]) -> dict[str, Any]:
     user = request.user
     query = listing_context["querystring_without_page"]
@@ -142,7 +138,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
     _require_view(request.user)
     context = orders.context(request)
     context.update(_filter_context(request, context))
-    context.update(page_sizes=PAGE_SIZES, page_size_hidden=_page_size_hidden(request.GET),
+    context.update(page_sizes=PAGE_SIZES, page_size_hidden=listing.page_size_hidden(request.GET),
                    board_url=f"{reverse('orders:board')}?{context['querystring_without_page']}")
     return render(request, "orders/list.html", context)
 
@@ -185,7 +181,7 @@ def order_board(request: HttpRequest) -> HttpResponse:
     context = {
         "filters": specs, "columns": _board_columns(qs, query, cap),
         "q": params.get("q", "").strip(), "page_size": cap, "page_sizes": PAGE_SIZES,
-        "page_size_hidden": _page_size_hidden(params),
+        "page_size_hidden": listing.page_size_hidden(params),
         "list_url": f"{reverse('orders:list')}?{query.urlencode()}",
         "is_filtered": bool(params.get("q") or any(s.value for s in specs)),
         "querystring_without_page": query.urlencode(),

@@ -142,14 +142,11 @@ def update_calendar(request: HttpRequest, pk: int, payload: CalendarPatch,
     calendar = _find(user, pk)
     if not can(user, CHANGE, calendar):
         raise PermissionDenied()
-    require_if_match(request, calendar)
+    version = require_if_match(request, calendar)
     data = _data(user, payload.model_dump(exclude_unset=True), calendar)
-
-    def work() -> WorkCalendar:  # the version checked again, under the row lock
-        require_if_match(request, WorkCalendar.objects.select_for_update().get(pk=pk))
-        return services_plan.save_calendar(calendar, actor=user, data=data)
-
-    return _answer(call(work), response)
+    saved = call(lambda: services_plan.save_calendar(  # checks the version under the row lock
+        calendar, actor=user, data=data, expected_version=version))
+    return _answer(saved, response)
 
 
 @router.delete("/calendars/{int:pk}", response={204: None},

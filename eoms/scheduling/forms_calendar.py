@@ -63,16 +63,25 @@ class IntervalsField(forms.CharField):
         return parse_intervals(super().clean(value))
 
 
+def version_field() -> forms.IntegerField:
+    """The calendar's version when the page was loaded: the service refuses the save when
+    someone changed the calendar since (empty from an old page: not checked)."""
+    return forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput,
+                              label=_("版本"))
+
+
 class CalendarHoursForm(ServiceFormMixin, forms.Form):
     """Working weekdays and hours, edited beside the year view."""
 
     weekdays = WeekdaysField()
     intervals = IntervalsField()
+    version = version_field()
 
     @classmethod
     def for_calendar(cls, calendar: WorkCalendar, data: Any = None) -> CalendarHoursForm:
         return cls(data, initial={"weekdays": calendar.weekdays,
-                                  "intervals": format_intervals(calendar.intervals)})
+                                  "intervals": format_intervals(calendar.intervals),
+                                  "version": calendar.version})
 
 
 class CalendarForm(ServiceFormMixin, forms.Form):
@@ -95,6 +104,7 @@ class CalendarForm(ServiceFormMixin, forms.Form):
         help_text=_("使用国务院办公厅公布的节假日与调休安排"))
     is_default = forms.BooleanField(label=_("公司默认日历"), required=False,
                                     help_text=_("没有项目日历的订单使用公司默认日历。"))
+    version = version_field()
 
     def __init__(self, data: Any = None, *, user: Any, calendar: WorkCalendar | None = None,
                  **kwargs: Any) -> None:
@@ -105,12 +115,14 @@ class CalendarForm(ServiceFormMixin, forms.Form):
                 "crew": calendar.crew_id, "weekdays": calendar.weekdays,
                 "intervals": format_intervals(calendar.intervals),
                 "statutory_holidays": calendar.statutory_holidays,
-                "is_default": calendar.is_default})
+                "is_default": calendar.is_default, "version": calendar.version})
         else:
             kwargs.setdefault("initial", {"weekdays": [0, 1, 2, 3, 4],
                                           "intervals": format_intervals(None),
                                           "statutory_holidays": True})
         super().__init__(data, **kwargs)
+        if calendar is None:
+            del self.fields["version"]
         project = cast(forms.ModelChoiceField, self.fields["project"])
         if roles_of(user) & {MANAGER, ADMIN}:
             project.queryset = Project.objects.for_user(user).order_by("code")

@@ -26,10 +26,12 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from eoms.core.access import VIEW
 from eoms.orders.choices import OrderStatus
 from eoms.scheduling import task_calendars
+from eoms.scheduling.day_words import plural_count
 from eoms.scheduling.models import Task, WorkCalendar
 from eoms.scheduling.policies import own_task_scope
 
@@ -150,8 +152,11 @@ def _description(task: Task, row: WorkCalendar | None, link: str) -> str:
         lines.append(_("WBS：%(wbs)s") % {"wbs": task.wbs})
     lines.append(_("计划：%(start)s 至 %(finish)s") % {
         "start": task.early_start.isoformat(), "finish": task.early_finish.isoformat()})  # type: ignore[union-attr]
-    lines.append((_("总时差：%(days)s 个工作日（关键任务）") if task.critical
-                  else _("总时差：%(days)s 个工作日")) % {"days": float_days})
+    count = plural_count(float_days)
+    lines.append((ngettext("总时差：%(days)s 个工作日（关键任务）",
+                           "总时差：%(days)s 个工作日（关键任务）", count) if task.critical
+                  else ngettext("总时差：%(days)s 个工作日", "总时差：%(days)s 个工作日", count))
+                 % {"days": float_days})
     if task.owner_id:
         lines.append(_("负责人：%(name)s") % {
             "name": task.owner.get_full_name() or task.owner.username})  # type: ignore[union-attr]

@@ -1,15 +1,20 @@
-"""What scheduling adds to the platform: navigation, search, event labels."""
+"""What scheduling adds to the platform: navigation, search, event labels, and working
+minutes in working days in histories."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from eoms.audit import history
 from eoms.core import events, navigation, search
 from eoms.core.access import VIEW, can
 from eoms.orders import registry as orders_registry
-from eoms.scheduling.models import Baseline, Task, WorkCalendar
+from eoms.scheduling.day_words import working_days
+from eoms.scheduling.models import Baseline, Task, TaskLink, WorkCalendar
 from eoms.scheduling.policies import PLAN
+from eoms.scheduling.views_common import DEFAULT_DAY, day_lengths, days_text
 
 search.register(search.Searchable(
     model=Task, label=_("任务"), fields=("name", "external_id"),
@@ -59,3 +64,34 @@ navigation.register(_("进度计划"), _("甘特图"), "scheduling:gantt_project
                     order=210, model=Task)
 navigation.register(_("进度计划"), _("导入进度计划"), "scheduling:schedule_import",
                     icon="upload", order=220, allowed=lambda user: can(user, PLAN, Task))
+
+
+# --- histories: durations, floats and lags are stored in working minutes ----------------------
+
+def _in_days(per_day: dict[str, int]) -> Callable[[str, str, Any], str]:
+    def show(object_id: str, _field: str, minutes: Any) -> str:
+        if not isinstance(minutes, int | float):
+            return str(minutes)
+        return working_days(days_text(int(minutes), per_day.get(object_id, DEFAULT_DAY)))
+
+    return show
+
+
+def _task_days(ids: list[str]) -> Callable[[str, str, Any], str]:
+    """A task's minutes in working days of its calendar, as its page shows them."""
+    tasks = Task.objects.filter(pk__in=[i for i in ids if i.isdigit()]).select_related(
+        "calendar", "order")
+    return _in_days({str(pk): n for pk, n in day_lengths(tasks).items()})
+
+
+def _link_days(ids: list[str]) -> Callable[[str, str, Any], str]:
+    """A link's lag in working days of its successor's calendar (as the services count it)."""
+    links = list(TaskLink.objects.filter(pk__in=[i for i in ids if i.isdigit()])
+                 .select_related("successor__calendar", "successor__order"))
+    lengths = day_lengths(link.successor for link in links)
+    return _in_days({str(link.pk): lengths[link.successor_id] for link in links})
+
+
+history.register_formatter(Task, {"duration": _("工期"), "total_float": _("总时差"),
+                                  "free_float": _("自由时差")}, _task_days)
+history.register_formatter(TaskLink, {"lag": _("延隔")}, _link_days)

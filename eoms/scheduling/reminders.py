@@ -32,7 +32,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from eoms.accounts.models import Role, User
 from eoms.audit.services import record_event
@@ -40,6 +40,7 @@ from eoms.core import events, notifications
 from eoms.core.notifications import Message
 from eoms.scheduling import calendars, task_calendars
 from eoms.scheduling.choices import TaskStatus
+from eoms.scheduling.day_words import plural_count
 from eoms.scheduling.models import Task, TaskReminder, WorkCalendar
 from eoms.scheduling.services import CLOSED as SILENT_ORDER_STATUSES
 from eoms.scheduling.signals import task_overdue
@@ -224,20 +225,32 @@ def _texts(due: Due) -> tuple[str, str]:
               "days": due.days_overdue, "percent": task.percent_complete,
               "limit": settings.OVERDUE_ESCALATION_DAYS,
               "float": task_calendars.format_days(due.float_days)}
+    days, limit = due.days_overdue, settings.OVERDUE_ESCALATION_DAYS
     if due.kind == OVERDUE:
-        title = _("任务逾期：%(code)s %(task)s（逾期第 %(days)s 个工作日）") % values
-        body = _("任务“%(task)s”（订单 %(code)s %(order)s）计划 %(finish)s 完成，至今未完成"
-                 "（完成 %(percent)s%%），今天是逾期第 %(days)s 个工作日。") % values
+        title = ngettext("任务逾期：%(code)s %(task)s（逾期第 %(days)s 个工作日）",
+                         "任务逾期：%(code)s %(task)s（逾期第 %(days)s 个工作日）", days) % values
+        body = ngettext("任务“%(task)s”（订单 %(code)s %(order)s）计划 %(finish)s 完成，至今未完成"
+                        "（完成 %(percent)s%%），今天是逾期第 %(days)s 个工作日。",
+                        "任务“%(task)s”（订单 %(code)s %(order)s）计划 %(finish)s 完成，至今未完成"
+                        "（完成 %(percent)s%%），今天是逾期第 %(days)s 个工作日。", days) % values
     elif due.kind == ESCALATED:
-        title = _("逾期升级：%(code)s %(task)s 已逾期 %(days)s 个工作日") % values
-        body = _("任务“%(task)s”（订单 %(code)s %(order)s）计划 %(finish)s 完成，逾期超过 "
-                 "%(limit)s 个工作日仍未完成（完成 %(percent)s%%），今天是逾期第 %(days)s "
-                 "个工作日，现升级至管理层。") % values
+        title = ngettext("逾期升级：%(code)s %(task)s 已逾期 %(days)s 个工作日",
+                         "逾期升级：%(code)s %(task)s 已逾期 %(days)s 个工作日", days) % values
+        # Two numbers, two plural choices: one clause each.
+        body = ngettext("任务“%(task)s”（订单 %(code)s %(order)s）计划 %(finish)s 完成，逾期超过 "
+                        "%(limit)s 个工作日仍未完成（完成 %(percent)s%%），",
+                        "任务“%(task)s”（订单 %(code)s %(order)s）计划 %(finish)s 完成，逾期超过 "
+                        "%(limit)s 个工作日仍未完成（完成 %(percent)s%%），", limit) % values
+        body += ngettext("今天是逾期第 %(days)s 个工作日，现升级至管理层。",
+                         "今天是逾期第 %(days)s 个工作日，现升级至管理层。", days) % values
     else:
         title = _("里程碑预警：%(code)s %(task)s 计划 %(finish)s 达成") % values
-        body = _("里程碑“%(task)s”（订单 %(code)s %(order)s）计划 %(finish)s 达成，总时差 "
-                 "%(float)s 个工作日，已无余量，前置任务再有拖延就会误期。请检查前置任务的"
-                 "进度。") % values
+        body = ngettext("里程碑“%(task)s”（订单 %(code)s %(order)s）计划 %(finish)s 达成，总时差 "
+                        "%(float)s 个工作日，已无余量，前置任务再有拖延就会误期。请检查前置任务的"
+                        "进度。",
+                        "里程碑“%(task)s”（订单 %(code)s %(order)s）计划 %(finish)s 达成，总时差 "
+                        "%(float)s 个工作日，已无余量，前置任务再有拖延就会误期。请检查前置任务的"
+                        "进度。", plural_count(values["float"])) % values
     return title, f"{body}\n{_who(task)}"
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from eoms.core import codes
 from eoms.core.access import ADD, CHANGE, DELETE, require
 from eoms.core.context import business_event
+from eoms.masterdata.services import StaleVersion, last_change_by
 from eoms.orders.models import Order
 from eoms.scheduling.choices import ExceptionKind, ExceptionSource
 from eoms.scheduling.models import (
@@ -112,10 +113,11 @@ def _check_intervals(intervals: Any) -> None:
 
 
 @transaction.atomic
-def save_calendar(calendar: WorkCalendar | None, *, actor: Any,
-                  data: dict[str, Any]) -> WorkCalendar:
+def save_calendar(calendar: WorkCalendar | None, *, actor: Any, data: dict[str, Any],
+                  expected_version: int | None = None) -> WorkCalendar:
     """Create (calendar None) or change a work calendar, then recompute the open orders
-    whose schedules use it."""
+    whose schedules use it. A change made from a stale copy (`expected_version` not the
+    stored version) is refused, naming who changed the calendar since."""
     creating = calendar is None
     if creating:
         calendar = WorkCalendar(code=codes.next_code("calendar"),
@@ -126,6 +128,10 @@ def save_calendar(calendar: WorkCalendar | None, *, actor: Any,
         if name in data:
             setattr(calendar, name, data[name])
     require(actor, ADD if creating else CHANGE, calendar)
+    if not creating and expected_version is not None and calendar.version != expected_version:
+        raise StaleVersion(_("该日历已被 %(who)s 修改（当前版本 %(v)s），请刷新后重新编辑。")
+                           % {"who": last_change_by(calendar), "v": calendar.version},
+                           code="stale")
     _check_calendar(calendar)
     calendar.full_clean()
     if calendar.is_default:

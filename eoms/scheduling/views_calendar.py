@@ -169,7 +169,8 @@ def year_months(calendar: WorkCalendar, year: int, selected: date | None) -> lis
                                  selected=day == selected, today=day == today))
             weeks.append(cells)
         working = sum(1 for w in weeks for d in w if d is not None and d.working)
-        months.append({"number": month, "weeks": weeks, "working": working})
+        months.append({"number": month, "first": date(year, month, 1), "weeks": weeks,
+                       "working": working})
     return months
 
 
@@ -284,7 +285,8 @@ def calendar_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and request.POST.get("part") == "hours":
         hours = CalendarHoursForm(request.POST)
         if hours.is_valid() and hours.submit(lambda _dup: services_plan.save_calendar(
-                calendar, actor=user, data=hours.service_data())) is not None:
+                calendar, actor=user, data=hours.service_data(),
+                expected_version=hours.expected_version)) is not None:
             messages.success(request, _("已保存工作日和工作时段。"))
             return redirect(_editor_url(calendar, _year(request)))
         return render_editor(request, _calendar(request, pk), hours_form=hours)
@@ -292,7 +294,8 @@ def calendar_edit(request: HttpRequest, pk: int) -> HttpResponse:
                         calendar=calendar)
     if request.method == "POST" and form.is_valid():
         saved = form.submit(lambda _dup: services_plan.save_calendar(
-            calendar, actor=user, data=form.service_data()))
+            calendar, actor=user, data=form.service_data(),
+            expected_version=form.expected_version))
         if saved is not None:
             messages.success(request, _("已保存工作日历“%(n)s”。") % {"n": saved.name})
             return redirect("scheduling:calendar_detail", saved.pk)

@@ -93,11 +93,14 @@ def gantt_projects(request: HttpRequest) -> HttpResponse:
 def _i18n() -> dict[str, str]:
     """The words the script shows (it has no translation catalogue of its own)."""
     return {
-        "start": _("开始"), "finish": _("完成"), "duration": _("工期"), "float": _("总时差"),
+        "start": _("开始"), "finish": _("完成"), "duration": _("工期（工作日）"),
+        "float": _("总时差（工作日）"),
         "progress": _("完成百分比"), "baseline": _("基线"), "owner": _("负责人"),
         "critical": _("关键任务"), "overdue": _("已逾期"), "milestone": _("里程碑"),
-        "summary": _("摘要任务"), "started": _("已开工"), "days": _("%(n)s 个工作日"),
-        "floatDays": _("%(n)s 天"), "dragHint": _("拖动条形调整开始日期，拖动右端调整完成日期"),
+        "summary": _("摘要任务"), "started": _("已开工"),
+        # The unit is in the labels above: the script has no plural forms ("1 days").
+        "days": "%(n)s", "floatDays": "%(n)s",
+        "dragHint": _("拖动条形调整开始日期，拖动右端调整完成日期"),
         "dragMilestone": _("拖动调整里程碑日期"), "readOnly": _("只读：你不能调整该任务的计划"),
         "loadFailed": _("甘特图数据加载失败，请刷新页面重试。"),
         "saveFailed": _("网络错误，未能保存，请重试。"), "empty": _("还没有可显示的任务。"),
@@ -142,22 +145,23 @@ def gantt_project(request: HttpRequest, project_pk: int) -> HttpResponse:
     })
 
 
+def _json(text: str) -> HttpResponse:
+    """JSON text made (and mostly cached) by gantt_data: sent as it is."""
+    return HttpResponse(text, content_type="application/json")
+
+
 @login_required
 @require_GET
-def gantt_order_data(request: HttpRequest, order_pk: int) -> JsonResponse:
+def gantt_order_data(request: HttpRequest, order_pk: int) -> HttpResponse:
     order = _order(request, order_pk)
-    doc = gantt_data.order_document(order, request.user, request.GET.get("baseline"))
-    return JsonResponse(doc, json_dumps_params={"ensure_ascii": False,
-                                                "separators": (",", ":")})
+    return _json(gantt_data.order_json(order, request.user, request.GET.get("baseline")))
 
 
 @login_required
 @require_GET
-def gantt_project_data(request: HttpRequest, project_pk: int) -> JsonResponse:
+def gantt_project_data(request: HttpRequest, project_pk: int) -> HttpResponse:
     project = _project(request, project_pk)
-    doc = gantt_data.project_document(project, request.user)
-    return JsonResponse(doc, json_dumps_params={"ensure_ascii": False,
-                                                "separators": (",", ":")})
+    return _json(gantt_data.project_json(project, request.user))
 
 
 # --- the drag ---------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from eoms.accounts.models import User
+from eoms.core import listing
 from eoms.core.access import EXPORT, VIEW, can
 from eoms.core.listing import XLSX, FilterSpec, Listing
 from eoms.lib.xlsx import write_rows
@@ -155,11 +156,6 @@ def _quick_filters(user: Any) -> list[dict[str, str]]:
     return [{**link, "url": f"{base}?{link['query']}"} for link in links]
 
 
-def _page_size_hidden(params: QueryDict) -> list[tuple[str, str]]:
-    return [(k, v) for k, values in params.lists() if k not in ("page", "page_size")
-            for v in values if v]
-
-
 @login_required
 @require_GET
 def task_list(request: HttpRequest) -> HttpResponse:
@@ -170,7 +166,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         task_rows=task_rows(list(context["page_obj"].object_list), outline=False),
         quick_filters=_quick_filters(request.user),
         current_query=context["querystring_without_page"],
-        page_sizes=PAGE_SIZES, page_size_hidden=_page_size_hidden(request.GET))
+        page_sizes=PAGE_SIZES, page_size_hidden=listing.page_size_hidden(request.GET))
     return render(request, "scheduling/task_list.html", context)
 
 

@@ -59,7 +59,7 @@ from eoms.masterdata.models import (
     Site,
     Supplier,
 )
-from eoms.testing import routes_orders, routes_scheduling
+from eoms.testing import routes_fieldwork, routes_orders, routes_scheduling
 from eoms.testing.world import World
 
 # Paths (shell-style patterns on the URL path, no leading slash) the walker leaves out.
@@ -386,6 +386,7 @@ TARGETS: list[tuple[str, Target]] = [
     *_masterdata_api(),
     *routes_orders.targets(),
     *routes_scheduling.targets(),
+    *routes_fieldwork.targets(),
 ]
 
 
@@ -559,6 +560,7 @@ MAKERS: dict[type[models.Model], Maker] = {
     AuditEntry: _audit_entries,
     **routes_orders.MAKERS,
     **routes_scheduling.MAKERS,
+    **routes_fieldwork.MAKERS,
 }
 
 

@@ -90,3 +90,16 @@ def test_it_creates_one_object_for_ten_concurrent_identical_posts():
     assert Customer.objects.filter(name=BODY["name"]).count() == 1
     assert {a.status_code for a in answers} == {201}, [a.content[:200] for a in answers]
     assert len({a.content for a in answers}) == 1
+
+
+def test_it_does_not_remember_a_refusal_of_who_is_asking(world, login):
+    """A 403 (no permission, failed CSRF check) wrote nothing: the retry is heard again."""
+    refused = _post(_client(_token(world.worker)), BODY, "order-403")
+    assert refused.status_code == 403
+    assert not IdempotencyRecord.objects.filter(key="order-403").exists()
+    session = Client(enforce_csrf_checks=True)
+    session.force_login(world.manager)
+    no_csrf = _post(session, BODY, "order-csrf")
+    assert no_csrf.status_code == 403
+    assert not IdempotencyRecord.objects.filter(key="order-csrf").exists()
+    assert not Customer.objects.filter(name=BODY["name"]).exists()

@@ -38,7 +38,9 @@ def demo(module_demo, db):
 
 
 def test_it_creates_the_whole_company(demo):
-    assert loader.counts() == {
+    counts = loader.counts()
+    assert counts.pop("check-ins") > 0  # how many depends on the hour: tests/demo/test_fw_*
+    assert counts == {
         "users": 20, "customers": 8, "suppliers": 5, "material categories": 6,
         "materials": 30, "projects": 3, "sites": 5, "project members": 16, "crews": 4,
         "cost codes": 7, "notifications": 108, "assignment groups": 2,

@@ -42,7 +42,7 @@ def _doc(client, order):
 
 
 def _rows(doc):
-    return {row[0]: dict(zip(FIELDS, row, strict=True)) for row in doc["rows"]}
+    return {row[0]: dict(zip(FIELDS, row, strict=True)) for row in gantt_data.decode(doc)}
 
 
 def _day(doc, value):
@@ -51,12 +51,12 @@ def _day(doc, value):
 
 def test_it_sends_the_tasks_in_outline_order_with_their_dates(world, plan, login):
     doc = _doc(login(world.pm), plan.order)
-    names = [row[FIELDS.index("name")] for row in doc["rows"]]
+    names = [row[FIELDS.index("name")] for row in gantt_data.decode(doc)]
     assert names == ["主体施工", "深化设计", "底板浇筑", "养护", "图纸审批完成", "移交验收"]
     rows = _rows(doc)
     pour = rows[plan.pour.pk]
     assert pour["wbs"] == "1.2" and pour["depth"] == 1
-    assert doc["rows"][pour["parent"]][0] == plan.summary.pk
+    assert gantt_data.decode(doc)[pour["parent"]][0] == plan.summary.pk
     assert (pour["start"], pour["finish"]) == (_day(doc, plan.pour.early_start),
                                                _day(doc, plan.pour.early_finish))
     assert pour["days"] == 2.0 and pour["owner"] == "孙施工"
@@ -87,8 +87,9 @@ def test_it_marks_overdue_tasks_but_not_finished_ones(world, plan, login, ctx):
 
 def test_it_links_the_rows_with_all_four_link_types(world, plan, login):
     doc = _doc(login(world.pm), plan.order)
-    ids = [row[0] for row in doc["rows"]]
-    links = {(ids[a], ids[b]): (kind, critical) for a, b, kind, critical in doc["links"]}
+    ids = [row[0] for row in gantt_data.decode(doc)]
+    links = {(ids[a], ids[b]): (kind, critical)
+             for a, b, kind, critical in gantt_data.decode_links(doc)}
     assert links[(plan.design.pk, plan.drawings.pk)][0] == 0  # FS
     assert links[(plan.pour.pk, plan.cure.pk)][0] == 1  # SS
     assert links[(plan.cure.pk, plan.handover.pk)][0] == 2  # FF
@@ -100,8 +101,8 @@ def test_it_sends_a_start_to_finish_link_as_type_3(world, plan, login, ctx):
                                  data={"name": "临时围挡拆除", "duration_days": 1})
     services.add_link(plan.design, extra, actor=world.manager, link_type="SF")
     doc = _doc(login(world.pm), plan.order)
-    ids = [row[0] for row in doc["rows"]]
-    found = [kind for a, b, kind, _c in doc["links"]
+    ids = [row[0] for row in gantt_data.decode(doc)]
+    found = [kind for a, b, kind, _c in gantt_data.decode_links(doc)
              if (ids[a], ids[b]) == (plan.design.pk, extra.pk)]
     assert found == [3]
 
@@ -121,7 +122,7 @@ def test_it_shows_a_worker_only_his_own_and_his_crews_tasks(world, plan, login):
     assert set(rows) == {plan.pour.pk, plan.cure.pk}
     assert all(r["parent"] == -1 and r["depth"] == 0 for r in rows.values())
     assert not any(r["flags"] & EDITABLE for r in rows.values())
-    assert len(doc["links"]) == 1  # pour → cure; the others end at tasks he does not see
+    assert len(gantt_data.decode_links(doc)) == 1  # pour → cure: the others end out of sight
 
 
 def test_it_does_not_offer_a_started_task_or_a_closed_order_to_drag(world, plan, login, ctx):
@@ -180,12 +181,12 @@ def test_it_groups_a_projects_orders(world, plan, login, ctx):
     url = reverse("scheduling:gantt_project_data", args=[world.project.pk])
     doc = login(world.pm).get(url).json()
     assert [g["code"] for g in doc["groups"]] == [plan.order.code]
-    assert {row[1] for row in doc["rows"]} == {0}
-    assert second.pk not in {row[0] for row in doc["rows"]}  # the other project's order
+    assert {row[1] for row in gantt_data.decode(doc)} == {0}
+    assert second.pk not in {row[0] for row in gantt_data.decode(doc)}  # the other project's
     manager = login(world.manager).get(
         reverse("scheduling:gantt_project_data", args=[world.other_project.pk])).json()
     assert [g["code"] for g in manager["groups"]] == [plan.orders.other_order.code]
-    assert {row[5] for row in manager["rows"]} == {"配电箱安装", "桥架安装"}
+    assert {row[5] for row in gantt_data.decode(manager)} == {"配电箱安装", "桥架安装"}
 
 
 def test_it_reports_only_what_a_move_changed(world, plan, ctx):

@@ -30,23 +30,13 @@ Semantics (MS Project's unless said otherwise):
 
 from __future__ import annotations
 
-import gc
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
 from itertools import compress, repeat
-from operator import add, eq, ge, not_, sub
+from operator import add, eq
 
-from .model import (
-    Constraint,
-    Key,
-    LinkSpec,
-    ScheduleResult,
-    ScheduleSpec,
-    TaskResult,
-)
-from .network import NO_BOUND, SOURCE_FINISH, Driver, Network, Special, build_network
+from .model import Key, LinkSpec, ScheduleResult, ScheduleSpec
+from .network import NO_BOUND, Network, build_network
 from .passes import (
     Carrier,
     backward_multi,
@@ -55,53 +45,35 @@ from .passes import (
     forward_single,
     single_gaps,
 )
-
-_FINISH_CONSTRAINTS = frozenset({Constraint.FNET, Constraint.MFO})
-
-
-@dataclass
-class _Times:
-    """Offsets per node, each on the node's own calendar."""
-
-    order: list[int]
-    start: list[int]
-    late: list[int]
-    free_until: list[int]
-    driver: list[int]
-    finish_abs: int  # the project's early finish, absolute minutes
+from .results import ResultRows, TaskResults, Times, paused_gc, warnings
 
 
 def schedule(spec: ScheduleSpec) -> ScheduleResult:
-    # The run allocates many small objects and frees none until it ends: the cyclic
-    # garbage collector would walk them over and over for nothing (10-15% of the time).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         net = build_network(spec)
         times = _passes_single(net, spec) if net.single_calendar else _passes_multi(net, spec)
         _place_alap(net, times)
         return _result(net, spec, times)
-    finally:
-        if collecting:
-            gc.enable()
 
 
-def _passes_single(net: Network, spec: ScheduleSpec) -> _Times:
+def _passes_single(net: Network, spec: ScheduleSpec) -> Times:
     clock = net.clocks[0]
     gaps = single_gaps(net)
     order, start, driver, out = forward_single(net, gaps)
-    early_finish = max(map(add, start, net.span), default=net.floors[0])
+    finish = list(map(add, start, net.span))
+    early_finish = max(finish, default=net.floors[0])
     project_finish = early_finish if spec.finish is None else clock.to_offset(spec.finish)
     late, free_until = backward_single(net, order, out, gaps, start, project_finish)
-    return _Times(order, start, late, free_until, driver, clock.abs_of_finish(early_finish))
+    return Times(order, start, finish, late, free_until, driver, clock.abs_of_finish(early_finish))
 
 
-def _passes_multi(net: Network, spec: ScheduleSpec) -> _Times:
+def _passes_multi(net: Network, spec: ScheduleSpec) -> Times:
     carrier = Carrier(net.clocks)
     order, start, driver, out = forward_multi(net, carrier)
-    clocks, calendar_of, span = net.clocks, net.calendar_of, net.span
+    clocks, calendar_of = net.clocks, net.calendar_of
+    finish = list(map(add, start, net.span))
     finish_abs = max(
-        (clocks[c].abs_of_finish(s + d) for c, s, d in zip(calendar_of, start, span, strict=True)),
+        (clocks[c].abs_of_finish(f) for c, f in zip(calendar_of, finish, strict=True)),
         default=clocks[0].abs_of_finish(net.floors[0]),
     )
     if spec.finish is None:
@@ -109,46 +81,30 @@ def _passes_multi(net: Network, spec: ScheduleSpec) -> _Times:
     else:
         project_finish = [clock.to_offset(spec.finish) for clock in clocks]
     late, free_until = backward_multi(net, carrier, order, out, start, project_finish)
-    return _Times(order, start, late, free_until, driver, finish_abs)
+    return Times(order, start, finish, late, free_until, driver, finish_abs)
 
 
-def _place_alap(net: Network, times: _Times) -> None:
-    start, late, span = times.start, times.late, net.span
+def _place_alap(net: Network, times: Times) -> None:
+    start, finish, late = times.start, times.finish, times.late
     for node in net.alap:
-        room = min(times.free_until[node] - start[node] - span[node], late[node] - start[node])
+        room = min(times.free_until[node] - finish[node], late[node] - start[node])
         if room > 0:
             start[node] += room
+            finish[node] += room
 
 
 # --- results ----------------------------------------------------------------------------
 
 
-def _result(net: Network, spec: ScheduleSpec, times: _Times) -> ScheduleResult:
+def _result(net: Network, spec: ScheduleSpec, times: Times) -> ScheduleResult:
+    clamp_free = net.has_special or bool(net.alap) or spec.finish is not None
+    rows = ResultRows(net, times, clamp_free=clamp_free)
     n = net.n_tasks
-    span = net.span[:n]
-    start, late = times.start[:n], times.late[:n]
-    finish, late_finish = list(map(add, start, span)), list(map(add, late, span))
-    total = list(map(sub, late, start))
-    free = list(map(sub, times.free_until[:n], finish))
-    if net.has_special or net.alap or spec.finish is not None:
-        # Without them free float already lies in [0, total float]; with them, clamp it.
-        free = [
-            0 if f <= 0 or t <= 0 else (f if f < t else t) for f, t in zip(free, total, strict=True)
-        ]
-    critical = list(map(ge, repeat(0), total))
-    if net.has_special:
-        for node, sp in enumerate(net.special[:n]):
-            if sp is not None and sp.completed:
-                critical[node] = False
-    dates = _dates(net, times, start, finish, late, late_finish)
-    results = list(map(TaskResult, net.keys[:n], *dates, total, free, critical))
-    _roll_up(net, results)
-    warnings = list(net.warnings) + _warnings(net, spec, results)
     return ScheduleResult(
-        tasks=dict(zip(net.keys[:n], results, strict=True)),
-        critical_path=_critical_path(net, times, _comparable(net, finish)),
+        tasks=TaskResults(net.index, rows),
+        critical_path=_critical_path(net, times, _comparable(net, times.finish[:n])),
         finish=net.clocks[0].datetime_of_abs(times.finish_abs),
-        warnings=warnings,
+        warnings=list(net.warnings) + warnings(rows, spec.finish),
     )
 
 
@@ -160,117 +116,7 @@ def _comparable(net: Network, finish: list[int]) -> list[int]:
     return [clocks[calendar_of[node]].abs_of_finish(f) for node, f in enumerate(finish)]
 
 
-def _dates(
-    net: Network,
-    times: _Times,
-    start: list[int],
-    finish: list[int],
-    late: list[int],
-    late_finish: list[int],
-) -> list[list[datetime]]:
-    if net.single_calendar:
-        clock = net.clocks[0]
-        starts, finishes = clock.start_table(), clock.finish_table()
-        dates = [
-            list(map(starts.__getitem__, start)),
-            list(map(finishes.__getitem__, finish)),
-            list(map(starts.__getitem__, late)),
-            list(map(finishes.__getitem__, late_finish)),
-        ]
-    else:
-        clocks = [net.clocks[c] for c in net.calendar_of[: net.n_tasks]]
-        dates = [
-            [clock.as_start(offset) for clock, offset in zip(clocks, start, strict=True)],
-            [clock.as_finish(offset) for clock, offset in zip(clocks, finish, strict=True)],
-            [clock.as_start(offset) for clock, offset in zip(clocks, late, strict=True)],
-            [clock.as_finish(offset) for clock, offset in zip(clocks, late_finish, strict=True)],
-        ]
-    for node, at_finish in _zero_length(net, times).items():
-        if node < net.n_tasks:
-            clock = net.clocks[net.calendar_of[node]]
-            show = clock.as_finish if at_finish else clock.as_start
-            dates[0][node] = dates[1][node] = show(start[node])
-            dates[2][node] = dates[3][node] = show(late[node])
-    return dates
-
-
-def _zero_length(net: Network, times: _Times) -> dict[int, bool]:
-    """Zero-length nodes: is the date they show a finish (see the module doc)?"""
-    zero = set(compress(range(len(net.span)), map(not_, net.span)))
-    zero.difference_update(net.children)
-    decided: dict[int, bool] = {}
-    for node in zero:
-        chain = []  # nodes that show what the zero-length node driving them shows
-        answer = False
-        while node not in decided:
-            link = times.driver[node]
-            if link < 0:
-                answer = _finish_constrained(net.special[node])
-                break
-            pred = net.preds[link]
-            if pred not in zero:
-                answer = net.types[link] in SOURCE_FINISH
-                break
-            chain.append(node)
-            node = pred
-        else:
-            answer = decided[node]
-        decided[node] = answer
-        decided.update(zip(chain, repeat(answer)))
-    return {node: decided[node] for node in zero}
-
-
-def _finish_constrained(sp: Special | None) -> bool:
-    if sp is None:
-        return False
-    if sp.driver is Driver.CONSTRAINT:
-        return sp.constraint in _FINISH_CONSTRAINTS
-    return sp.driver is Driver.ACTUAL and sp.completed
-
-
-def _roll_up(net: Network, results: list[TaskResult]) -> None:
-    """Summary dates from their children, deepest summaries first."""
-    depth: dict[int, int] = {}
-    for summary in net.children:
-        chain = [summary]
-        while net.parent_of[chain[-1]] >= 0 and chain[-1] not in depth:
-            chain.append(net.parent_of[chain[-1]])
-        level = depth.get(chain[-1], 0)
-        for task in reversed(chain):
-            depth[task] = level
-            level += 1
-    for summary in sorted(net.children, key=depth.__getitem__, reverse=True):
-        kids = [results[child] for child in net.children[summary]]
-        result = results[summary]
-        result.early_start = min(kid.early_start for kid in kids)
-        result.early_finish = max(kid.early_finish for kid in kids)
-        result.late_start = min(kid.late_start for kid in kids)
-        result.late_finish = max(kid.late_finish for kid in kids)
-        result.total_float = result.free_float = min(kid.total_float for kid in kids)
-        result.critical = any(kid.critical for kid in kids)
-        result.is_summary = True
-
-
-def _warnings(net: Network, spec: ScheduleSpec, results: list[TaskResult]) -> list:
-    warnings: list[tuple[Key | None, str]] = []
-    if net.has_special:
-        for node, sp in enumerate(net.special[: net.n_tasks]):
-            if sp is not None and sp.violated:
-                warnings.append((net.keys[node], "constraint_violated"))
-    limits = [clock.known_until for clock in net.clocks]
-    if any(limit is not None for limit in limits):
-        for node, result in enumerate(results):
-            limit = limits[net.calendar_of[node]]
-            last = max(result.early_finish, result.late_finish, result.early_start)
-            if limit is not None and not result.is_summary and last.date() > limit:
-                warnings.append((net.keys[node], "calendar_beyond_known_data"))
-    late = spec.finish is not None and any(r.early_finish > spec.finish for r in results)
-    if late:
-        warnings.append((None, "deadline_missed"))
-    return warnings
-
-
-def _critical_path(net: Network, times: _Times, finishes: list[int]) -> list[Key]:
+def _critical_path(net: Network, times: Times, finishes: list[int]) -> list[Key]:
     """``finishes``: per task, its early finish in a unit comparable across tasks."""
     if net.children:
         finishes = list(finishes)
@@ -279,8 +125,10 @@ def _critical_path(net: Network, times: _Times, finishes: list[int]) -> list[Key
     latest = max(finishes, default=NO_BOUND)
     if latest == NO_BOUND:
         return []
-    last = list(compress(range(net.n_tasks), map(eq, finishes, repeat(latest))))
-    if len(last) > 1:  # ties: a critical one, the last in topological order
+    if finishes.count(latest) == 1:
+        last = [finishes.index(latest)]
+    else:  # ties: a critical one, the last in topological order
+        last = list(compress(range(net.n_tasks), map(eq, finishes, repeat(latest))))
         critical = [node for node in last if times.late[node] <= times.start[node]]
         chosen = set(critical or last)
         last = list(compress(times.order, map(chosen.__contains__, times.order)))

@@ -113,6 +113,7 @@ class Role(IntEnum):
 @dataclass
 class Network:
     keys: list[Key]  # per node; a virtual node carries its summary's key
+    index: dict[Key, int]  # task key -> its node
     n_tasks: int
     parent_of: list[int]  # per task: index of the WBS parent, -1 at the top
     children: dict[int, list[int]]  # summary task -> its direct children
@@ -167,6 +168,7 @@ def build_network(spec: ScheduleSpec) -> Network:
     floors = _floors(spec, clocks)
     net = Network(
         keys=keys,
+        index=index,
         n_tasks=len(keys),
         parent_of=parent_of,
         children=children,
@@ -308,17 +310,22 @@ def _progress(
 
 
 def _links(spec: ScheduleSpec, net: Network, index: dict[Key, int]) -> None:
-    links = spec.links
-    try:
-        net.types = list(map(_CANONICAL_TYPE.__getitem__, map(attrgetter("type"), links)))
-    except KeyError as bad:
-        raise ScheduleError("bad_link_type", bad.args[0]) from None
-    try:
-        net.preds = list(map(index.__getitem__, map(attrgetter("predecessor"), links)))
-        net.succs = list(map(index.__getitem__, map(attrgetter("successor"), links)))
-    except KeyError as unknown:
-        raise ScheduleError("unknown_task", unknown.args[0]) from None
-    net.lags = list(map(attrgetter("lag"), links))
+    if spec.links:
+        # LinkSpec is a tuple: one transposition reads every field of every link
+        preds, succs, types, lags = zip(*spec.links, strict=True)
+        if all(type(kind) is LinkType for kind in set(types)):
+            net.types = list(types)
+        else:  # also "FS" etc.
+            try:
+                net.types = list(map(_CANONICAL_TYPE.__getitem__, types))
+            except KeyError as bad:
+                raise ScheduleError("bad_link_type", bad.args[0]) from None
+        try:
+            net.preds = list(map(index.__getitem__, preds))
+            net.succs = list(map(index.__getitem__, succs))
+        except KeyError as unknown:
+            raise ScheduleError("unknown_task", unknown.args[0]) from None
+        net.lags = list(lags)
     if net.children:
         _redirect_summary_links(net)
     special = net.special

@@ -44,17 +44,15 @@ def single_gaps(net: Network) -> list[int]:
     """Per link: successor start >= predecessor finish + gap (one calendar)."""
     span, preds, succs, types = net.span, net.preds, net.succs, net.types
     gaps = list(net.lags)
-    not_fs = map(is_not, types, repeat(LinkType.FS))
-    # zip + compress hands over the link's fields without indexing each list per link
-    fields = zip(range(len(types)), types, preds, succs, strict=True)
     ss, ff = LinkType.SS, LinkType.FF  # an enum member lookup costs more than a local
-    for k, link_type, pred, succ in compress(fields, not_fs):
+    for k in compress(range(len(types)), map(is_not, types, repeat(LinkType.FS))):
+        link_type = types[k]
         if link_type is ss:
-            gaps[k] -= span[pred]
+            gaps[k] -= span[preds[k]]
         elif link_type is ff:
-            gaps[k] -= span[succ]
+            gaps[k] -= span[succs[k]]
         else:
-            gaps[k] -= span[pred] + span[succ]
+            gaps[k] -= span[preds[k]] + span[succs[k]]
     if net.has_special and any(net.ignored):
         gaps = [
             NO_BOUND if ignored else gap for gap, ignored in zip(gaps, net.ignored, strict=True)

@@ -4,8 +4,9 @@
  * Vanilla JS, no libraries, no inline script (the page's words come from
  * <script type="application/json" id="gantt-i18n">).
  *
- * Data: the JSON of eoms/scheduling/gantt_data.py — task rows in outline order, dates as
- * day numbers from `origin`, links as [predecessor row, successor row, type, critical].
+ * Data: the JSON of eoms/scheduling/gantt_data.py — the tasks as columns in outline order
+ * (decodeTasks turns them into one object per task, as gantt_data.decode does), dates as day
+ * numbers from `origin`; links become [predecessor row, successor row, type, critical].
  *
  * One scroll box holds everything; the grid column and the header are sticky. A frame
  * (one per animation frame at most) reads the scroll position, then only writes: the
@@ -64,6 +65,42 @@
     }
   }
 
+  /* A value after a base (days after a start, rows after a row); null stays null. */
+  function back(value, base) {
+    return value === null || base === null ? value : value + base;
+  }
+
+  /* The columns of the document into one object per task (see gantt_data.encode). */
+  function decodeTasks(doc) {
+    var c = doc.tasks, n = c.id.length, tasks = new Array(n), sizes = doc.groupSizes;
+    var id = 0, group = 0, left = sizes.length ? sizes[0] : n;
+    for (var i = 0; i < n; i++) {
+      while (!left && group < sizes.length - 1) { left = sizes[++group]; }
+      left--;
+      id += c.id[i];
+      var parent = c.parent[i] ? i - c.parent[i] : -1, up = parent >= 0 ? tasks[parent] : null;
+      var wbs = c.wbs[i], start = c.start[i], finish = back(c.finish[i], start);
+      if (typeof wbs === "number") { wbs = (up ? up.wbs + "." : "") + wbs; }
+      tasks[i] = { i: i, id: id, group: group, parent: parent, depth: up ? up.depth + 1 : 0,
+        wbs: wbs, name: doc.names[c.name[i]], start: start, finish: finish, days: c.days[i],
+        fl: c["float"][i], flags: c.flags[i], pct: c.percent[i], bs: back(c.bstart[i], start),
+        bf: back(c.bfinish[i], finish), version: c.version[i],
+        owner: c.owner[i] ? doc.ownerNames[c.owner[i] - 1] : "", kids: 0, collapsed: false };
+    }
+    return tasks;
+  }
+
+  /* [row shift, rows to the successor, type] triples → [predecessor, successor, type, critical]
+     (refreshDerived sets the critical mark). */
+  function decodeLinks(flat) {
+    var links = new Array(flat.length / 3), a = 0;
+    for (var k = 0; k < links.length; k++) {
+      a += flat[3 * k];
+      links[k] = [a, a + flat[3 * k + 1], flat[3 * k + 2], 0];
+    }
+    return links;
+  }
+
   function load(doc) {
     S.doc = doc;
     var o = doc.origin;
@@ -77,23 +114,16 @@
       return { id: g.id, code: g.code, title: g.title, url: g.url, collapsed: false,
         start: null, finish: null, pct: 0 };
     });
-    var rows = doc.rows, tasks = new Array(rows.length);
+    var tasks = decodeTasks(doc);
     S.byId = {};
-    for (var i = 0; i < rows.length; i++) {
-      var r = rows[i];
-      tasks[i] = { i: i, id: r[0], group: r[1], parent: r[2], depth: r[3], wbs: r[4],
-        name: r[5], start: r[6], finish: r[7], days: r[8], fl: r[9], flags: r[10],
-        pct: r[11], bs: r[12], bf: r[13], version: r[14], owner: r[15], kids: 0,
-        collapsed: false };
-      S.byId[r[0]] = tasks[i];
-    }
-    for (i = 0; i < tasks.length; i++) {
+    for (var i = 0; i < tasks.length; i++) {
+      S.byId[tasks[i].id] = tasks[i];
       if (tasks[i].parent >= 0) {
         tasks[tasks[i].parent].kids++;
       }
     }
     S.tasks = tasks;
-    S.links = doc.links;
+    S.links = decodeLinks(doc.links);
     S.adjacent = tasks.map(function () { return []; });
     for (i = 0; i < S.links.length; i++) {
       S.adjacent[S.links[i][0]].push(i);
