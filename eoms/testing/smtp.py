@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import logging
 import socket
 import threading
 from collections.abc import Iterator
@@ -24,6 +25,9 @@ import pytest
 from aiosmtpd.controller import Controller
 
 HOST = "127.0.0.1"
+# aiosmtpd logs each connection at INFO from its own thread, which may run after pytest
+# closed the captured stream of the test ("--- Logging error ---" in the output).
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 @dataclass
