@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "eoms.orders",
     "eoms.scheduling",
     "eoms.fieldwork",
+    "eoms.materials",
+    "eoms.quality",
     "eoms.demo",
 ]
 
@@ -321,25 +323,32 @@ STORAGES: dict[str, dict[str, Any]] = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+
+def s3_storage(bucket: str, *, endpoint_url: str | None = None, region: str | None = None,
+               access_key: str | None = None, secret_key: str | None = None,
+               prefix: str = "") -> dict[str, Any]:
+    """The default storage on an S3-compatible bucket (also used by the tests)."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket, "endpoint_url": endpoint_url, "region_name": region,
+            "access_key": access_key, "secret_key": secret_key, "location": prefix,
+            "default_acl": "private", "file_overwrite": False, "querystring_auth": True,
+        },
+    }
+
+
 # Files on S3-compatible object storage (MinIO, Aliyun OSS, Tencent COS, AWS S3) when a
 # bucket is named; needs the optional extra: pip install "eoms[s3]". Objects stay private:
 # every download goes through a view that checks access.
 S3_BUCKET = env("EOMS_S3_BUCKET")
 if S3_BUCKET:
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": S3_BUCKET,
-            "endpoint_url": env("EOMS_S3_ENDPOINT_URL") or None,
-            "region_name": env("EOMS_S3_REGION") or None,
-            "access_key": env("EOMS_S3_ACCESS_KEY") or None,
-            "secret_key": env("EOMS_S3_SECRET_KEY") or None,
-            "location": env("EOMS_S3_PREFIX", ""),
-            "default_acl": "private",
-            "file_overwrite": False,
-            "querystring_auth": True,
-        },
-    }
+    STORAGES["default"] = s3_storage(
+        S3_BUCKET, endpoint_url=env("EOMS_S3_ENDPOINT_URL") or None,
+        region=env("EOMS_S3_REGION") or None, access_key=env("EOMS_S3_ACCESS_KEY") or None,
+        secret_key=env("EOMS_S3_SECRET_KEY") or None, prefix=env("EOMS_S3_PREFIX", ""))
+
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 UPLOAD_MAX_BYTES = env_int("EOMS_UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

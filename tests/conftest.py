@@ -5,6 +5,7 @@ from django.test import Client
 
 from eoms.core.context import Channel, acting
 from eoms.testing.browser import chromium, phone, web  # noqa: F401  (browser fixtures)
+from eoms.testing.s3 import s3_bucket, s3_endpoint  # noqa: F401  (a real S3 server)
 from eoms.testing.smtp import smtp_server  # noqa: F401  (a fixture: a real SMTP server)
 from eoms.testing.world import PASSWORD, World, build_world
 

@@ -61,7 +61,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
-    return redirect(settings.LOGOUT_REDIRECT_URL)
+    response = redirect(settings.LOGOUT_REDIRECT_URL)
+    # A site phone is shared by a crew: the next user must not find this user's pages in
+    # the browser's cache (back button). The offline outbox (IndexedDB) is kept.
+    response["Clear-Site-Data"] = '"cache"'
+    return response
 
 
 @require_POST

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from eoms.accounts.models import Crew
 from eoms.core.access import ScopedQuerySet
@@ -32,6 +33,8 @@ def photo_path(instance: Any, filename: str) -> str:
     now = timezone.now()
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
     return f"photos/{now:%Y/%m}/{uuid.uuid4().hex}.{suffix}"
+
+CHECKIN_NOUN = pgettext_lazy("noun", "签到")
 
 
 class DeviceToken(BusinessModel):
@@ -105,8 +108,8 @@ class CheckIn(BusinessModel):
                                on_delete=models.SET_NULL, related_name="checkins")
 
     class Meta:
-        verbose_name = _("签到")
-        verbose_name_plural = _("签到")
+        verbose_name = CHECKIN_NOUN
+        verbose_name_plural = pgettext_lazy("noun plural", "签到")
         ordering = ["-checked_in_at", "-pk"]
         indexes = [
             models.Index(fields=["site", "checked_in_at"], name="checkin_site_time"),
@@ -123,7 +126,7 @@ class Photo(BusinessModel):
     copy with the watermark (`image`) and a thumbnail made by a background job. The
     capture time and GPS position read from EXIF before it was stripped are kept here."""
 
-    checkin = models.ForeignKey(CheckIn, verbose_name=_("签到"), null=True, blank=True,
+    checkin = models.ForeignKey(CheckIn, verbose_name=CHECKIN_NOUN, null=True, blank=True,
                                 on_delete=models.CASCADE, related_name="photos")
     site = models.ForeignKey(Site, verbose_name=_("工地"), on_delete=models.PROTECT,
                              related_name="photos")
@@ -173,7 +176,7 @@ class TimesheetEntry(BusinessModel):
                               on_delete=models.SET_NULL, related_name="timesheet_entries")
     crew = models.ForeignKey(Crew, verbose_name=_("班组"), null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="timesheet_entries")
-    checkin = models.OneToOneField(CheckIn, verbose_name=_("签到"), null=True, blank=True,
+    checkin = models.OneToOneField(CheckIn, verbose_name=CHECKIN_NOUN, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="timesheet")
 
     class Meta:

@@ -1,5 +1,5 @@
 """Background jobs of field work, found by the worker (`eoms worker` autodiscovers them):
-thumbnails of new site photos."""
+thumbnails of new site photos, and the daily removal of orphan photo files."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from eoms.core.context import Channel, acting, business_event
 from eoms.fieldwork.choices import PhotoState
 from eoms.fieldwork.models import Photo
+from eoms.fieldwork.orphans import sweep_orphan_photos
 from eoms.fieldwork.photos import delete_on_rollback
 from eoms.lib import images
 
@@ -69,3 +71,9 @@ def make_thumbnails(photo_ids: list[int], task: Any = None) -> int:
     if failed and not final:
         raise RuntimeError(f"thumbnails failed for photos {failed}; retrying")
     return len(photo_ids) - len(failed)
+
+
+@db_periodic_task(crontab(hour="4", minute="23"))
+def remove_orphan_photo_files() -> int:
+    """Daily: photo files a crashed check-in left behind (eoms.fieldwork.orphans)."""
+    return len(sweep_orphan_photos())

@@ -34,6 +34,17 @@ def test_it_rotates_the_session_key_on_login(world):
         world.pm.pk)
 
 
+def test_logout_ends_the_session_and_clears_the_browser_cache(world):
+    client = Client()
+    _post(client, "worker")
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert response["Clear-Site-Data"] == '"cache"'
+    assert not Session.objects.filter(session_key=key).exists()
+    assert client.get("/field/").status_code == 302
+
+
 def test_it_tells_a_wrong_password_and_does_not_log_in(world):
     client = Client()
     response = _post(client, "pm", "not-the-password-2026")
