@@ -7,7 +7,9 @@ from eoms.accounts.auth import api_auth
 from eoms.core.api import install_error_handlers
 from eoms.fieldwork.api import router as fieldwork_router
 from eoms.masterdata.api import router as masterdata_router
+from eoms.materials.api import router as materials_router
 from eoms.orders.api import router as orders_router
+from eoms.quality.api import router as quality_router
 from eoms.scheduling.api import router as scheduling_router
 
 api = NinjaAPI(
@@ -27,3 +29,5 @@ api.add_router("/masterdata", masterdata_router)
 api.add_router("/orders", orders_router)
 api.add_router("/scheduling", scheduling_router)
 api.add_router("/fieldwork", fieldwork_router)
+api.add_router("/materials", materials_router)
+api.add_router("/quality", quality_router)

@@ -14,6 +14,8 @@ urlpatterns = [
     path("orders/", include("eoms.orders.urls")),
     path("schedule/", include("eoms.scheduling.urls")),
     path("field/", include("eoms.fieldwork.urls")),
+    path("materials/", include("eoms.materials.urls")),
+    path("quality/", include("eoms.quality.urls")),
     path("admin/", admin.site.urls),
     path("", include("eoms.core.urls")),
 ]

@@ -31,7 +31,9 @@ from eoms.core.context import Channel, acting, business_event
 from eoms.core.models import Notification
 from eoms.demo import data
 from eoms.demo.field_step import load_field_work
+from eoms.demo.materials_step import load_material_receiving
 from eoms.demo.orders_step import load_orders
+from eoms.demo.quality_step import load_quality
 from eoms.demo.schedule_step import load_schedules
 from eoms.fieldwork.models import CheckIn
 from eoms.lib.text import normalize_name
@@ -253,6 +255,8 @@ STEPS: list[Step] = [
     load_orders,
     load_schedules,
     load_field_work,
+    load_material_receiving,
+    load_quality,
 ]
 
 

@@ -59,7 +59,13 @@ from eoms.masterdata.models import (
     Site,
     Supplier,
 )
-from eoms.testing import routes_fieldwork, routes_orders, routes_scheduling
+from eoms.testing import (
+    routes_fieldwork,
+    routes_materials,
+    routes_orders,
+    routes_quality,
+    routes_scheduling,
+)
 from eoms.testing.world import World
 
 # Paths (shell-style patterns on the URL path, no leading slash) the walker leaves out.
@@ -387,6 +393,8 @@ TARGETS: list[tuple[str, Target]] = [
     *routes_orders.targets(),
     *routes_scheduling.targets(),
     *routes_fieldwork.targets(),
+    *routes_materials.targets(),
+    *routes_quality.targets(),
 ]
 
 
@@ -561,6 +569,8 @@ MAKERS: dict[type[models.Model], Maker] = {
     **routes_orders.MAKERS,
     **routes_scheduling.MAKERS,
     **routes_fieldwork.MAKERS,
+    **routes_materials.MAKERS,
+    **routes_quality.MAKERS,
 }
 
 

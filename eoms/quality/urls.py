@@ -1,0 +1,4 @@
+"""quality URLs, one file per page family."""
+
+app_name = "quality"
+urlpatterns: list = []
