@@ -225,3 +225,26 @@ def test_a_large_photo_is_shrunk_on_the_phone_keeping_its_exif(phone, world, fie
     assert timezone.localtime(photo.taken_at).replace(tzinfo=None) == taken
     assert round(float(photo.gps_latitude), 4) == 31.2304
     assert phone.console_errors == []
+
+
+OVERFLOW = """() => {
+  const page = document.documentElement.scrollWidth;
+  const clipped = [...document.querySelectorAll('.badge, .navbar-brand a')]
+    .filter(e => e.offsetParent && e.scrollWidth > e.clientWidth + 1 && !e.closest('.navbar-brand'))
+    .map(e => e.textContent.trim());
+  return {page, clipped};
+}"""
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_field_page_fits_a_phone_in_either_language(phone, world, language):
+    """Nothing wider than the phone: the English brand and badges are longer."""
+    build_fieldwork(world)  # the worker is on site: the open check-in card with its badges
+    with acting(Channel.TEST):
+        world.worker.language = language
+        world.worker.save(update_fields=["language"])
+    phone.login(world.worker)
+    phone.open("/field/")
+    found = phone.page.evaluate(OVERFLOW)
+    assert found == {"page": 390, "clipped": []}
+    assert phone.console_errors == []
