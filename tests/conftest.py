@@ -59,8 +59,14 @@ def walker(module_world, django_db_blocker, tmp_path_factory):
 
     from eoms.testing.walker import Walker
 
+    from eoms.testing.routes_fieldwork import world_fieldwork
+
     with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))), \
             django_db_blocker.unblock():
+        # Orders, schedule and field work made once for the module (each test's savepoint
+        # rolls back only what the test wrote), not again in every test.
+        with acting(Channel.TEST):
+            world_fieldwork(module_world)
         yield Walker.start(module_world)
 
 

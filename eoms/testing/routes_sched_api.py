@@ -11,6 +11,7 @@ from typing import Any
 from django.db import models
 
 from eoms.core.context import Channel, acting
+from eoms.masterdata.models import Project, ProjectMember
 from eoms.scheduling import services_plan
 from eoms.scheduling.models import (
     Baseline,
@@ -106,15 +107,29 @@ def _order_targets(target: Any) -> list[tuple[str, Any]]:
     ]
 
 
+def _calendarless_project(w: Any) -> Project:
+    """A project like the world's (same manager, customer and members), with no calendar."""
+    with acting(Channel.TEST):
+        project, made = Project.objects.get_or_create(
+            code="PRJ-T003", defaults={"name": "浦东厂房二期", "customer": w.customer,
+                                       "manager": w.pm, "city": "上海"})
+        if made:
+            for member in w.project.memberships.all():
+                ProjectMember.objects.create(project=project, user=member.user)
+    return project
+
+
 def _calendar_targets(target: Any) -> list[tuple[str, Any]]:
     calendar = lambda w: _plan(w).calendar  # noqa: E731
     return [
         (f"GET {API}/calendars", target(model=WorkCalendar, obj=calendar)),
-        # No schedule made first: the world's project has no calendar yet, so the
-        # project's manager may add one.
+        # A project may have one calendar and the world's has one (its schedule's): a
+        # second project of the same manager and members has none yet.
         (f"POST {API}/calendars", target(
-            model=WorkCalendar, acts_on=lambda w, o: WorkCalendar(project=w.project),
-            body=lambda w, n: {"name": f"巡检日历{n:05d}", "project": w.project.code})),
+            model=WorkCalendar,
+            acts_on=lambda w, o: WorkCalendar(project=_calendarless_project(w)),
+            body=lambda w, n: {"name": f"巡检日历{n:05d}",
+                               "project": _calendarless_project(w).code})),
         (f"PATCH {API}/calendars/{{pk}}", target(
             model=WorkCalendar, obj=calendar, body=lambda w, n: {"name": f"巡检改名{n:05d}"})),
         (f"DELETE {API}/calendars/{{pk}}", target(model=WorkCalendar, obj=calendar,

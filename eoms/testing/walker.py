@@ -222,7 +222,11 @@ class Walker:
         manager = model._default_manager
         visible = manager.all().for_user(self.user(who), VIEW)  # type: ignore[attr-defined]
         hidden = manager.exclude(pk__in=visible.values("pk"))[:200]
-        leaked = [marker(o) for o in hidden if marker(o) in text]
+        shown = [marker(o) for o in hidden if marker(o) in text]
+        if shown:  # a row the user sees may read the same (two users told the same news)
+            seen = {marker(o) for o in visible[:500]}
+            shown = [m for m in shown if m not in seen]
+        leaked = shown
         assert not leaked, f"{route} as {who} shows rows outside its scope: {leaked}"
         if route.kind == API and response.get("Content-Type", "").endswith("json"):
             data = response.json()
