@@ -57,9 +57,8 @@ def walker(module_world, django_db_blocker, tmp_path_factory):
     go to a temporary MEDIA_ROOT."""
     from django.test import override_settings
 
-    from eoms.testing.walker import Walker
-
     from eoms.testing.routes_fieldwork import world_fieldwork
+    from eoms.testing.walker import Walker
 
     with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))), \
             django_db_blocker.unblock():
