@@ -347,7 +347,7 @@ if S3_BUCKET:
     STORAGES["default"] = s3_storage(
         S3_BUCKET, endpoint_url=env("EOMS_S3_ENDPOINT_URL") or None,
         region=env("EOMS_S3_REGION") or None, access_key=env("EOMS_S3_ACCESS_KEY") or None,
-        secret_key=env("EOMS_S3_SECRET_KEY") or None, prefix=env("EOMS_S3_PREFIX", ""))
+        secret_key=env("EOMS_S3_SECRET_KEY") or None, prefix=env("EOMS_S3_PREFIX") or "")
 
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 UPLOAD_MAX_BYTES = env_int("EOMS_UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
@@ -373,6 +373,8 @@ CHECKIN_MAX_DELAY_DAYS = env_int("EOMS_CHECKIN_MAX_DELAY_DAYS", 7, minimum=1)
 PHOTO_MAX_BYTES = env_int("EOMS_PHOTO_MAX_MB", 25, minimum=1) * 1024 * 1024
 PHOTO_MAX_PIXELS = env_int("EOMS_PHOTO_MAX_MEGAPIXELS", 50, minimum=1) * 1_000_000
 PHOTOS_PER_CHECKIN = env_int("EOMS_PHOTOS_PER_CHECKIN", 12, minimum=1)
+# Quality: photos (影像资料) one inspection may hold.
+QUALITY_PHOTOS_PER_INSPECTION = env_int("EOMS_QUALITY_PHOTOS_PER_INSPECTION", 30, minimum=1)
 
 # --- Scheduling -----------------------------------------------------------------------
 # An overdue task escalates to management after this many working days.

@@ -20,7 +20,7 @@ from eoms.core import codes, notifications
 from eoms.core.access import ADD, CHANGE, CUSTOMER, PROJECT_MANAGER, VIEW, can, require, roles_of
 from eoms.core.context import business_event
 from eoms.masterdata.services import StaleVersion, last_change_by
-from eoms.orders import intake, rules, workflow
+from eoms.orders import gates, intake, rules, workflow
 from eoms.orders.choices import ExtensionState, OrderStatus, OrderType, Source
 from eoms.orders.models import Order, OrderComment, OrderLine
 from eoms.orders.policies import ASSIGN, COMMENT, TRANSITION, may_place
@@ -259,6 +259,9 @@ def _check_ready(order: Order, target: str) -> None:
         raise ValidationError(_("提交前请填写订单行或预算金额。"))
     if target == OrderStatus.ASSIGNED and order.owner_id is None:
         raise ValidationError({"owner": _("请先指定负责人（人工分派）。")})
+    reasons = gates.refusals(order, target)
+    if reasons:
+        raise ValidationError(" ".join(reasons), code="gate")
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from eoms.scheduling.choices import (
     LinkType,
     MilestoneKind,
     TaskStatus,
+    WorkType,
 )
 from eoms.scheduling.models import (
     Baseline,
@@ -68,6 +69,8 @@ class TaskIn(In):
     notes: str = Field("", max_length=10000)
     position: int | None = Field(None, ge=0, le=2_000_000_000)
     external_id: str = Field("", max_length=80)
+    work_type: WorkType = Field(WorkType.NONE, description="分项类别（质量检验点据此触发）")
+    is_concealed: bool = Field(False, description="隐蔽工程：验收合格前后续任务不能开始")
 
 
 class TaskPatch(In):
@@ -85,6 +88,8 @@ class TaskPatch(In):
     notes: str | None = Field(None, max_length=10000)
     position: int | None = Field(None, ge=0, le=2_000_000_000)
     external_id: str | None = Field(None, max_length=80)
+    work_type: WorkType | None = None
+    is_concealed: bool | None = None
 
 
 class ProgressIn(In):
@@ -138,6 +143,8 @@ class TaskOut(Schema):
     rollup_cost: Decimal
     notes: str
     external_id: str
+    work_type: str
+    is_concealed: bool
     version: int
     created_at: dt.datetime
     updated_at: dt.datetime

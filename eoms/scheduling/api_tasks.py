@@ -35,7 +35,7 @@ from eoms.scheduling.policies import PLAN, PROGRESS
 router = Router()
 ORDERING = {"id", "early_start", "early_finish"}  # indexed
 NOT_NULL = ("name", "duration_days", "milestone", "milestone_label", "constraint",
-            "planned_cost", "notes", "position", "external_id")
+            "planned_cost", "notes", "position", "external_id", "work_type", "is_concealed")
 
 
 class TaskFilters(Schema):

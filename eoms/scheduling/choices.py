@@ -46,3 +46,17 @@ class ExceptionSource(models.TextChoices):
     STATUTORY = "statutory", _("法定节假日")
     COMPANY = "company", _("公司安排")
     IMPORTED = "imported", _("导入")
+
+
+class WorkType(models.TextChoices):
+    """分项类别: what kind of work a task is (quality checkpoints attach to it)."""
+
+    NONE = "", _("未分类")
+    REBAR = "rebar", _("钢筋")
+    FORMWORK = "formwork", _("模板")
+    CONCRETE = "concrete", _("混凝土")
+    WATERPROOFING = "waterproofing", _("防水")
+    MASONRY = "masonry", _("砌体")
+    MEP = "mep", _("机电安装")
+    FINISHING = "finishing", _("装饰装修")
+    OTHER = "other", _("其他")

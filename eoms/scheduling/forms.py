@@ -18,7 +18,7 @@ from eoms.accounts.models import Crew, User
 from eoms.core.access import STAFF_ROLES
 from eoms.core.forms import ServiceFormMixin
 from eoms.orders.models import Order
-from eoms.scheduling.choices import Constraint, LinkType, MilestoneKind
+from eoms.scheduling.choices import Constraint, LinkType, MilestoneKind, WorkType
 from eoms.scheduling.models import Schedule, Task, TaskLink, WorkCalendar
 from eoms.scheduling.views_common import days_text
 
@@ -95,6 +95,11 @@ class TaskForm(ServiceFormMixin, forms.Form):
                                       widget=forms.NumberInput(attrs={"step": "0.01"}))
     notes = forms.CharField(label=_("备注"), required=False,
                             widget=forms.Textarea(attrs={"rows": 3}))
+    work_type = forms.ChoiceField(label=_("分项类别"), choices=WorkType.choices,
+                                  required=False)
+    is_concealed = forms.BooleanField(
+        label=_("隐蔽工程"), required=False,
+        help_text=_("隐蔽前须验收合格并留存影像资料，后续任务才能开始。"))
 
     def __init__(self, data: Any = None, *, order: Order, task: Task | None = None,
                  per_day: int = 480) -> None:
@@ -115,7 +120,8 @@ class TaskForm(ServiceFormMixin, forms.Form):
             return {"duration_days": "1", "constraint": Constraint.ASAP}
         values = {name: getattr(task, name) for name in (
             "name", "parent", "owner", "crew", "calendar", "milestone", "milestone_label",
-            "constraint", "constraint_date", "planned_cost", "notes")}
+            "constraint", "constraint_date", "planned_cost", "notes", "work_type",
+            "is_concealed")}
         values["duration_days"] = days_text(task.duration, per_day)
         return values
 
@@ -133,6 +139,7 @@ class TaskForm(ServiceFormMixin, forms.Form):
         if data.get("planned_cost") is None:
             data["planned_cost"] = Decimal(0)
         data["milestone"] = data.get("milestone") or ""
+        data["work_type"] = data.get("work_type") or ""
         return data
 
 

@@ -27,6 +27,7 @@ from eoms.scheduling.choices import (
     LinkType,
     MilestoneKind,
     TaskStatus,
+    WorkType,
 )
 
 COMPUTED_FIELDS = ("early_start", "early_finish", "late_start", "late_finish", "total_float",
@@ -171,6 +172,11 @@ class Task(BusinessModel):
     notes = models.TextField(_("备注"), blank=True)
     external_id = models.CharField(_("外部编号"), max_length=80, blank=True,
                                    help_text=_("导入文件中的 UID 或作业代码"))
+    work_type = models.CharField(_("分项类别"), max_length=20, choices=WorkType.choices,
+                                 default=WorkType.NONE, blank=True)
+    is_concealed = models.BooleanField(
+        _("隐蔽工程"), default=False,
+        help_text=_("隐蔽前须验收合格并留存影像资料，后续工序才能开始"))
     # Computed by the recompute; not edited by hand.
     is_summary = models.BooleanField(_("摘要任务"), default=False, editable=False)
     early_start = models.DateField(_("最早开始"), null=True, blank=True, editable=False,

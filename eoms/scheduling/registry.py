@@ -54,6 +54,21 @@ def _order_actions(order: Any, user: Any) -> list[tuple[str, str, str]]:
 
 orders_registry.register_detail_actions(_order_actions)
 
+# Higher apps (quality) add a panel to the task page: a provider gets (task, user, request)
+# and returns rendered HTML (a card) or "" when it has nothing to show this user.
+TaskPanel = Callable[[Task, Any, Any], str]
+_task_panels: list[TaskPanel] = []
+
+
+def register_task_panel(provider: TaskPanel) -> None:
+    if provider not in _task_panels:
+        _task_panels.append(provider)
+
+
+def task_panels(task: Task, user: Any, request: Any = None) -> list[str]:
+    return [html for provider in _task_panels if (html := provider(task, user, request))]
+
+
 navigation.register(_("进度计划"), _("任务"), "scheduling:task_list", icon="checklist",
                     order=200, model=Task)
 navigation.register(_("进度计划"), _("工作日历"), "scheduling:calendar_list", icon="calendar",

@@ -23,17 +23,18 @@ from eoms.core.context import business_event
 from eoms.masterdata.services import StaleVersion, last_change_by
 from eoms.orders.choices import OrderStatus
 from eoms.orders.models import Order
-from eoms.scheduling import calendars, recompute
+from eoms.scheduling import calendars, gates, recompute
 from eoms.scheduling.choices import DATED_CONSTRAINTS, Constraint, LinkType, TaskStatus
 from eoms.scheduling.engine import cpm
 from eoms.scheduling.engine.model import CycleError, LinkSpec, ScheduleError
 from eoms.scheduling.engine.model import LinkType as EngineLinkType
 from eoms.scheduling.models import Schedule, Task, TaskLink, WorkCalendar
 from eoms.scheduling.policies import PLAN, PROGRESS
+from eoms.scheduling.signals import task_completed
 
 TASK_FIELDS = ("name", "parent", "owner", "crew", "calendar", "milestone", "milestone_label",
                "constraint", "constraint_date", "planned_cost", "notes", "position",
-               "external_id")
+               "external_id", "work_type", "is_concealed")
 CLOSED = (OrderStatus.CLOSED, OrderStatus.CANCELLED)
 ENGINE_ERRORS = {
     "unknown_task": gettext_lazy("任务关系引用了不存在的任务"),
@@ -157,10 +158,14 @@ def _check_parent(task: Task) -> None:
 
 
 @transaction.atomic
-def create_task(order: Order, *, actor: Any, data: dict[str, Any]) -> Task:
+def create_task(order: Order, *, actor: Any, data: dict[str, Any],
+                check_permission: bool = True) -> Task:
+    """A new task. `check_permission=False` is for tasks the system plans itself on a
+    person's behalf (quality's rework task after a failed inspection)."""
     _check_order_open(order)
     task = Task(order=order, created_by=actor if getattr(actor, "pk", None) else None)
-    require(actor, PLAN, task)
+    if check_permission:
+        require(actor, PLAN, task)
     ensure_schedule(order, actor=actor)
     if "position" not in data:
         last = Task.objects.filter(order=order).order_by("-position").first()
@@ -174,9 +179,11 @@ def create_task(order: Order, *, actor: Any, data: dict[str, Any]) -> Task:
     return task
 
 
-def _locked(task: Task, actor: Any, action: str, expected_version: int | None) -> Task:
+def _locked(task: Task, actor: Any, action: str, expected_version: int | None,
+            check_permission: bool = True) -> Task:
     locked = Task.objects.select_for_update().select_related("order").get(pk=task.pk)
-    require(actor, action, locked)
+    if check_permission:
+        require(actor, action, locked)
     _check_order_open(locked.order)
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersion(_("该任务已被 %(who)s 修改（当前版本 %(v)s），请刷新后重新编辑。")
@@ -252,15 +259,29 @@ def report_progress(task: Task, *, actor: Any, percent: int | None = None,
         locked.percent_complete = 100
         locked.actual_start = locked.actual_start or locked.actual_finish
     _check_actuals(locked, today)
+    was = locked._loaded_values.get("status")  # type: ignore[attr-defined]
     locked.status = _status_for(locked)
     if not _changed(locked):
         return locked
+    if was == TaskStatus.NOT_STARTED and locked.status != TaskStatus.NOT_STARTED:
+        _check_may_start(locked)
     locked.version += 1
     with business_event("task.progress", actor=actor):
         locked.save()
         _run(locked.order)
     locked.refresh_from_db()
+    if was != TaskStatus.DONE and locked.status == TaskStatus.DONE:
+        done = locked
+        transaction.on_commit(lambda: task_completed.send(sender=Task, task=done, actor=actor))
     return locked
+
+
+def _check_may_start(task: Task) -> None:
+    """Refuse to start a task while a registered gate says it may not (concealed work
+    before it not yet accepted …), with every reason."""
+    reasons = gates.start_refusals(task)
+    if reasons:
+        raise ValidationError(" ".join(reasons), code="start_blocked")
 
 
 def _check_actuals(task: Task, today: date) -> None:
@@ -302,10 +323,11 @@ def _link_values(succ: Task, link_type: str, lag_days: Any) -> tuple[str, int]:
 
 @transaction.atomic
 def add_link(predecessor: Task, successor: Task, *, actor: Any, link_type: str = "FS",
-             lag_days: Any = 0) -> TaskLink:
+             lag_days: Any = 0, check_permission: bool = True) -> TaskLink:
     _same_order(predecessor, successor)
-    succ = _locked(successor, actor, PLAN, None)
-    require(actor, ADD, TaskLink(predecessor=predecessor, successor=succ))
+    succ = _locked(successor, actor, PLAN, None, check_permission)
+    if check_permission:
+        require(actor, ADD, TaskLink(predecessor=predecessor, successor=succ))
     link_type, lag = _link_values(succ, link_type, lag_days)
     if TaskLink.objects.filter(predecessor=predecessor, successor=succ).exists():
         raise field_error("predecessor", _("“%(p)s”已经是“%(s)s”的前置任务。")

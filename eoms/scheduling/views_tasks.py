@@ -25,6 +25,7 @@ from eoms.scheduling import services
 from eoms.scheduling.forms import LinkEditForm, LinkForm, ProgressForm, TaskForm
 from eoms.scheduling.models import Schedule, Task, TaskLink
 from eoms.scheduling.policies import PLAN, PROGRESS
+from eoms.scheduling.registry import task_panels
 from eoms.scheduling.views_common import (
     day_lengths,
     days_text,
@@ -104,6 +105,7 @@ def detail_page(request: HttpRequest, task: Task, *, progress_form: ProgressForm
         "order_visible": Order.objects.for_user(user).filter(pk=task.order_id).exists(),
         "back_url": back_url(user, task),
         "history": task_history(task, user, parent_visible=parent_visible),
+        "panels": task_panels(task, user, request),
     })
 
 
