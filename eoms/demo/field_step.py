@@ -99,9 +99,8 @@ def _day_on_site(demo: Demo, worker: str, task: Task, day: date, index: int,
 
 
 def load_field_work(demo: Demo) -> None:
-    exists = CheckIn.objects.exists()
-    demo.note("check-ins", not exists)
-    if exists:
+    if CheckIn.objects.exists():
+        demo.note("check-ins", False, CheckIn.objects.count())
         return
     now = timezone.localtime()
     days = _working_days_before(now.date(), 3)
@@ -114,6 +113,7 @@ def load_field_work(demo: Demo) -> None:
         if now.time() >= time(9, 0):
             _day_on_site(demo, worker, task, now.date(), index, 0)
     _daily_log(demo, days[0])
+    demo.note("check-ins", True, CheckIn.objects.count())
 
 
 def _daily_log(demo: Demo, day: date) -> None:

@@ -72,8 +72,8 @@ class Demo:
     def user(self, username: str) -> User:
         return self.users[username]
 
-    def note(self, label: str, created: bool) -> None:
-        (self.created if created else self.existing)[label] += 1
+    def note(self, label: str, created: bool, count: int = 1) -> None:
+        (self.created if created else self.existing)[label] += count
 
     @property
     def labels(self) -> list[str]:

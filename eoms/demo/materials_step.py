@@ -89,9 +89,8 @@ def _use(demo: Demo, delivery: Delivery, location: str, actor: Any) -> None:
 
 
 def load_material_receiving(demo: Demo) -> None:
-    exists = Delivery.objects.exists()
-    demo.note("deliveries", not exists)
-    if exists:
+    if Delivery.objects.exists():
+        demo.note("deliveries", False, Delivery.objects.count())
         return
     for title, receiver, days_ago, note, heats, location in DELIVERIES:
         order = Order.objects.filter(title=title,
@@ -101,3 +100,4 @@ def load_material_receiving(demo: Demo) -> None:
         delivery = _receive(demo, order, receiver, days_ago, note, heats)
         if delivery is not None:
             _use(demo, delivery, location, order.owner or order.project.manager)
+    demo.note("deliveries", True, Delivery.objects.count())

@@ -21,6 +21,6 @@ def module_demo(django_db_setup, django_db_blocker, tmp_path_factory):
 def test_it_receives_rebar_membrane_and_concrete_with_their_usages(module_demo, db):
     materials = set(ReceivedBatch.objects.values_list("material__category__code", flat=True))
     assert materials == {"GJ", "FS", "HNT"}
-    assert Delivery.objects.count() == 3
+    assert Delivery.objects.count() == 3 == module_demo.created["deliveries"]
     assert ReceivedBatch.objects.filter(batch_number__startswith="炉批号").count() == 2
     assert BatchUsage.objects.exists()  # on the orders that have a schedule
