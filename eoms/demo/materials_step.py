@@ -33,7 +33,7 @@ FONT = "STSong-Light"
 #  usage location)
 DELIVERIES = [
     ("B1 主楼 4–6 层钢筋加工与安装", "demo_buyer", 4, "HD-GC-20417",
-     [("炉批号 24B1-07731", Decimal("0.5")), ("炉批号 24B1-07736", Decimal("0.3"))],
+     [("24B1-07731", Decimal("0.5")), ("24B1-07736", Decimal("0.3"))],
      "B1 主楼 4 层梁板"),
     ("屋面 SBS 防水卷材铺设", "demo_buyer", 3, "GD-FS-1183",
      [("SBS-2404-118", Decimal("0.6"))], "二期厂房屋面东区"),

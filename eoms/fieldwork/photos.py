@@ -7,18 +7,15 @@ keeps, per photo, a clean JPEG re-encoded from the pixels with what EXIF said.
 and the watermarked copy under random names, creates the Photo rows and queues the
 thumbnails for after the commit.
 
-Files and the database are not one transaction. Django calls nothing on rollback, so the
-written files are tied to an on-commit callback that only the pending-callback list of
-the connection holds: when the transaction (or a savepoint around the write) rolls back,
-Django drops that list, the callback is freed at once and its finalizer deletes the
-files. A check-in refused after its photos were written leaves no file behind.
+Files and the database are not one transaction: the written files are deleted when the
+transaction rolls back (eoms.core.stored_files.delete_on_rollback). A check-in refused
+after its photos were written leaves no file behind.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,11 +26,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from eoms.core.stored_files import delete_on_rollback
 from eoms.fieldwork.choices import PhotoState
 from eoms.fieldwork.models import Photo
 from eoms.lib import images
@@ -183,39 +180,6 @@ def prepare(files: Sequence[Any], already: int = 0) -> list[PreparedPhoto]:
 
 
 # --- storing ---------------------------------------------------------------------------
-
-
-class _CommitMark:
-    def __init__(self, state: dict[str, bool]) -> None:
-        self.state = state
-
-    def confirm(self) -> None:
-        self.state["committed"] = True
-
-
-def _forget_unless_committed(names: list[str], state: dict[str, bool]) -> None:
-    if state["committed"]:
-        return
-    connection = transaction.get_connection()
-    if not (connection.in_atomic_block or not connection.autocommit):
-        # Freed outside a rollback: an earlier on-commit callback raised after the commit,
-        # so the rows may exist. Keep the files (an orphan is better than a lost photo).
-        log.warning("photo files kept, commit not confirmed: %s", names)
-        return
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except Exception:  # the finalizer must not raise; the file stays an orphan
-            log.exception("could not delete photo file %s after a rollback", name)
-
-
-def delete_on_rollback(names: list[str]) -> None:
-    """Delete the files named in `names` (the list may still grow) if the current
-    transaction, or a savepoint open now, rolls back. See the module docstring."""
-    state = {"committed": False}
-    mark = _CommitMark(state)
-    weakref.finalize(mark, _forget_unless_committed, names, state)
-    transaction.on_commit(mark.confirm, robust=True)
 
 
 def watermark_lines(*, site: Any, actor: Any, at: datetime, taken_at: datetime | None,

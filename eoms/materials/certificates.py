@@ -102,12 +102,3 @@ def store(checked: CheckedFile, kind: str) -> str:
     """Write the file under a random name; the storage name."""
     path = f"materials/{kind}/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{checked.extension}"
     return default_storage.save(path, ContentFile(checked.content))
-
-
-def forget(names: list[str]) -> None:
-    """Delete files written for rows that were not kept."""
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:
-            pass

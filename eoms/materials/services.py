@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from eoms.core import codes
 from eoms.core.access import ADD, VIEW, can, require
 from eoms.core.context import business_event
+from eoms.core.stored_files import delete_on_rollback
 from eoms.masterdata.models import Material, MaterialCategory, Supplier
 from eoms.materials import certificates
 from eoms.materials.models import BatchUsage, Delivery, ReceivedBatch
@@ -257,21 +258,18 @@ def receive_delivery(order: Order, *, actor: Any, supplier: Supplier | None,
     _check_header(order, supplier, day, lines)
     assert supplier is not None
     written: list[str] = []
-    try:
-        with transaction.atomic():
-            # Receipts on one order are serialised: two phones cannot both take the rest.
-            Order.objects.select_for_update().filter(pk=order.pk).first()
-            checked = _checked_lines(order, supplier, lines)
-            delivery = Delivery(
-                code=codes.next_code("delivery"), order=order, supplier=supplier,
-                delivered_on=day, received_by=actor, created_by=actor,
-                delivery_note=str(delivery_note or "").strip()[:60], note=str(note or ""))
-            with business_event("delivery.received", actor=actor):
-                delivery.save()
-                _save_batches(delivery, checked, supplier, actor, written)
-    except BaseException:
-        certificates.forget(written)
-        raise
+    with transaction.atomic():
+        delete_on_rollback(written)  # also when a caller's transaction rolls back later
+        # Receipts on one order are serialised: two phones cannot both take the rest.
+        Order.objects.select_for_update().filter(pk=order.pk).first()
+        checked = _checked_lines(order, supplier, lines)
+        delivery = Delivery(
+            code=codes.next_code("delivery"), order=order, supplier=supplier,
+            delivered_on=day, received_by=actor, created_by=actor,
+            delivery_note=str(delivery_note or "").strip()[:60], note=str(note or ""))
+        with business_event("delivery.received", actor=actor):
+            delivery.save()
+            _save_batches(delivery, checked, supplier, actor, written)
     return delivery
 
 

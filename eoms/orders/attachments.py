@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from eoms.core.access import require
 from eoms.core.context import business_event
+from eoms.core.stored_files import delete_on_rollback
 from eoms.orders.models import Order, OrderAttachment
 from eoms.orders.policies import COMMENT
 
@@ -147,16 +148,14 @@ def add_attachment(order: Order, *, actor: Any, uploaded_file: Any) -> OrderAtta
     kind = detect(uploaded_file, limit)
     digest = _sha256(uploaded_file)
     path = f"orders/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{kind.extension}"
-    stored = default_storage.save(path, uploaded_file)
-    try:
-        with transaction.atomic(), business_event("order.attachment_added", actor=actor):
+    with transaction.atomic():
+        stored = default_storage.save(path, uploaded_file)
+        delete_on_rollback([stored])  # also when a caller's transaction rolls back later
+        with business_event("order.attachment_added", actor=actor):
             return OrderAttachment.objects.create(
                 order=order, file=stored, name=clean_name(uploaded_file.name, kind),
                 content_type=kind.content_type, size=size, sha256=digest,
                 created_by=actor)
-    except BaseException:
-        default_storage.delete(stored)
-        raise
 
 
 def human_size(size: int) -> str:

@@ -22,5 +22,5 @@ def test_it_receives_rebar_membrane_and_concrete_with_their_usages(module_demo, 
     materials = set(ReceivedBatch.objects.values_list("material__category__code", flat=True))
     assert materials == {"GJ", "FS", "HNT"}
     assert Delivery.objects.count() == 3 == module_demo.created["deliveries"]
-    assert ReceivedBatch.objects.filter(batch_number__startswith="炉批号").count() == 2
+    assert ReceivedBatch.objects.filter(batch_number__startswith="24B1-").count() == 2  # heats
     assert BatchUsage.objects.exists()  # on the orders that have a schedule

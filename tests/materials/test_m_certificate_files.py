@@ -64,3 +64,21 @@ def test_it_refuses_a_file_above_the_size_limit(world, mat, settings):
     with pytest.raises(ValidationError) as caught:
         _receive(world, mat, certificate_file=_upload(pdf_bytes() + b"%" * 2048))
     assert "文件太大" in caught.value.message_dict["lines.0.certificate_file"][0]
+
+
+def _stored_files(settings) -> list:
+    from pathlib import Path
+
+    return sorted(p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
+
+
+def test_a_delivery_rolled_back_by_its_caller_leaves_no_file(world, mat, settings):
+    from django.db import transaction
+
+    before, batches = _stored_files(settings), ReceivedBatch.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _receive(world, mat)
+        assert len(_stored_files(settings)) == len(before) + 1  # its certificate
+        raise RuntimeError("the request failed after the delivery was received")
+    assert _stored_files(settings) == before
+    assert ReceivedBatch.objects.count() == batches

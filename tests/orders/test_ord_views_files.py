@@ -154,3 +154,18 @@ def test_it_refuses_uploads_to_read_only_roles_and_outsiders(world, orders, logi
     assert auditor.post(url, {"file": SimpleUploadedFile("a.pdf", PDF)}).status_code == 403
     assert outsider.post(url, {"file": SimpleUploadedFile("a.pdf", PDF)}).status_code == 404
     assert not OrderAttachment.objects.exists() and _stored(media) == []
+
+
+def test_an_attachment_rolled_back_by_its_caller_leaves_no_file(world, orders, media):
+    from django.db import transaction
+
+    from eoms.core.context import Channel, acting
+    from eoms.orders.attachments import add_attachment
+
+    order = orders.order
+    with pytest.raises(RuntimeError), transaction.atomic(), acting(Channel.TEST):
+        add_attachment(order, actor=world.pm, uploaded_file=SimpleUploadedFile("图纸.pdf", PDF))
+        assert len(_stored(media)) == 1
+        raise RuntimeError("the request failed after the file was attached")
+    assert _stored(media) == []
+    assert not OrderAttachment.objects.filter(order=order).exists()
