@@ -12,20 +12,14 @@ import io
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
-from xml.sax.saxutils import escape
 
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import (
     Flowable,
     Image,
@@ -40,41 +34,13 @@ from reportlab.platypus import (
 from eoms.fieldwork.choices import DailyLogState, PhotoState
 from eoms.fieldwork.models import DailyLog, Photo
 from eoms.fieldwork.queries import number, person
+from eoms.lib.pdf import FONT, GRID, STYLES, THUMB_PIXELS, scaled_jpeg
+from eoms.lib.pdf import text as _text
 
-FONT = "STSong-Light"
 PHOTOS_PER_ROW = 3
 MAX_PHOTOS = 30
-THUMB_PIXELS = 480
 PAGE_WIDTH = A4[0] - 36 * mm
 PHOTO_WIDTH = PAGE_WIDTH / PHOTOS_PER_ROW - 4 * mm
-
-if FONT not in pdfmetrics.getRegisteredFontNames():
-    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-
-_BASE = ParagraphStyle("log", fontName=FONT, fontSize=10.5, leading=16, wordWrap="CJK")
-STYLES = {
-    "title": ParagraphStyle("title", parent=_BASE, fontSize=20, leading=28,
-                            alignment=TA_CENTER, spaceAfter=4 * mm),
-    "heading": ParagraphStyle("heading", parent=_BASE, fontSize=12.5, leading=18,
-                              spaceBefore=4 * mm, spaceAfter=1.5 * mm),
-    "body": _BASE,
-    "small": ParagraphStyle("small", parent=_BASE, fontSize=8.5, leading=12,
-                            textColor=colors.HexColor("#555555")),
-    "hash": ParagraphStyle("hash", parent=_BASE, fontName="Courier", fontSize=8, leading=11),
-}
-GRID = TableStyle([
-    ("FONTNAME", (0, 0), (-1, -1), FONT),
-    ("FONTSIZE", (0, 0), (-1, -1), 10),
-    ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#999999")),
-    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-    ("TOPPADDING", (0, 0), (-1, -1), 3),
-    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-])
-
-
-def _text(value: str, style: str = "body") -> Paragraph:
-    lines = escape(value.strip()).split("\n") if value and value.strip() else ["—"]
-    return Paragraph("<br/>".join(lines), STYLES[style])
 
 
 def _local(moment: Any) -> str:
@@ -123,15 +89,10 @@ def _thumbnail(photo: Photo) -> Flowable:
     ready = photo.state == PhotoState.READY and photo.thumbnail.name
     name = photo.thumbnail.name if ready else photo.image.name
     try:
-        with default_storage.open(name, "rb") as stored, PILImage.open(stored) as picture:
-            picture.draft("RGB", (THUMB_PIXELS, THUMB_PIXELS))
-            picture.thumbnail((THUMB_PIXELS, THUMB_PIXELS))
-            buffer = io.BytesIO()
-            picture.convert("RGB").save(buffer, "JPEG", quality=80)
-            width, height = picture.size
+        with default_storage.open(name, "rb") as stored:
+            buffer, width, height = scaled_jpeg(stored, THUMB_PIXELS)
     except (OSError, UnidentifiedImageError, ValueError):
         return _text(_("照片无法读取"), "small")
-    buffer.seek(0)
     scale = PHOTO_WIDTH / max(width, 1)
     return Image(buffer, width=PHOTO_WIDTH, height=min(height * scale, PHOTO_WIDTH * 1.4))
 

@@ -28,6 +28,7 @@ from eoms.orders import services, workflow
 from eoms.orders.choices import ExtensionState, OrderStatus, OrderType
 from eoms.orders.models import Order, OrderComment
 from eoms.orders.policies import COMMENT
+from eoms.orders.portal_links import portal_links
 
 PAGE_SIZE, MIN_PAGE_SIZE, MAX_PAGE_SIZE = 20, 10, 100
 S = OrderStatus
@@ -147,6 +148,7 @@ def _detail_context(request: HttpRequest, order: Order, form: CommentForm) -> di
         "extensions": _pending_extensions(order),
         "comments": own_side, "form": form,
         "can_comment": _may_comment(request.user, order),
+        "links": portal_links(order, request.user),
     }
 
 

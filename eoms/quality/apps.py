@@ -11,12 +11,21 @@ class QualityConfig(AppConfig):
         from eoms.orders import gates as order_gates
         from eoms.orders.choices import OrderStatus
         from eoms.orders.signals import order_status_changed
-        from eoms.quality import gates, policies, registry, triggers  # noqa: F401
+        from eoms.quality import (  # noqa: F401
+            archive_hooks,
+            gates,
+            policies,
+            policies_archive,
+            registry,
+            triggers,
+        )
         from eoms.scheduling import gates as schedule_gates
         from eoms.scheduling.signals import task_completed
 
         task_completed.connect(triggers.on_task_completed, dispatch_uid="quality.task_done")
         order_status_changed.connect(triggers.on_order_status_changed,
                                      dispatch_uid="quality.order_status")
+        order_status_changed.connect(archive_hooks.on_order_status_changed,
+                                     dispatch_uid="quality.archive_on_delivery")
         order_gates.register(OrderStatus.DELIVERED, gates.delivery_refusals)
         schedule_gates.register_start_check(gates.start_refusals)

@@ -272,3 +272,41 @@ class TaskAcceptance(BusinessModel):
 
     def __str__(self) -> str:
         return str(self.task)
+
+
+def archive_path(instance: Any, filename: str) -> str:
+    """A random name of its own: an archive file is never overwritten."""
+    return f"quality/archive/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.pdf"
+
+
+class QualityArchive(BusinessModel):
+    """One archived version of an order's quality report (质量验收资料 as a GB/T 50328
+    volume). Written once: never changed, never deleted, never regenerated; a correction
+    is a new version with a new file. Its SHA-256 is in the audit entry of its creation."""
+
+    order = models.ForeignKey(Order, verbose_name=_("订单"), on_delete=models.PROTECT,
+                              related_name="quality_archives")
+    version = models.PositiveIntegerField(_("版本"))
+    file = models.FileField(_("档案文件"), upload_to=archive_path, max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size_bytes = models.PositiveBigIntegerField(_("大小（字节）"))
+    page_count = models.PositiveIntegerField(_("页数"))
+    reason = models.CharField(_("生成原因"), max_length=300)
+
+    class Meta:
+        verbose_name = _("质量档案")
+        verbose_name_plural = _("质量档案")
+        ordering = ["order", "-version"]
+        constraints = [models.UniqueConstraint(fields=["order", "version"],
+                                               name="quality_archive_version_once")]
+
+    def __str__(self) -> str:
+        return f"{self.order.code} v{self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("A quality archive is written once and never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError("A quality archive is never deleted.")

@@ -232,10 +232,11 @@ def complete_inspection(inspection: Inspection, *, actor: Any, note: str | None 
 
 
 @transaction.atomic
-def reinspect(inspection: Inspection, *, actor: Any) -> Inspection:
+def reinspect(inspection: Inspection, *, actor: Any,
+              expected_version: int | None = None) -> Inspection:
     """The next round of a failed inspection (after the rework), by the same inspector
     when he is still active."""
-    locked = _locked(inspection, actor, REINSPECT)
+    locked = _locked(inspection, actor, REINSPECT, expected_version)
     if locked.status != InspectionStatus.FAILED:
         raise ValidationError(_("只有不合格的检验才能复检，检验 %(c)s 为“%(s)s”。") % {
             "c": locked.code, "s": locked.get_status_display()}, code="not_failed")

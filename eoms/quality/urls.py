@@ -1,8 +1,8 @@
 """Quality URLs, under /quality/."""
 
-from django.urls import path
+from django.urls import include, path
 
-from eoms.quality import views_accept, views_inspections, views_ncr, views_templates
+from eoms.quality import urls_archive, views_accept, views_inspections, views_ncr, views_templates
 
 app_name = "quality"
 urlpatterns = [
@@ -21,4 +21,5 @@ urlpatterns = [
     path("templates/", views_templates.template_list, name="template_list"),
     path("templates/<int:pk>/", views_templates.template_detail, name="template_detail"),
     path("tasks/<int:pk>/accept/", views_accept.task_accept, name="task_accept"),
+    path("", include(urls_archive)),
 ]

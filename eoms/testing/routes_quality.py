@@ -34,6 +34,7 @@ from eoms.quality.models import (
     TaskAcceptance,
 )
 from eoms.quality.policies import CLOSE, REINSPECT
+from eoms.testing import routes_q_api, routes_q_archive
 from eoms.testing.photo_samples import jpeg_upload
 from eoms.testing.quality_checks import fill
 from eoms.testing.quality_world import build_quality, finish
@@ -132,7 +133,9 @@ def targets() -> list[tuple[str, Any]]:
             obj=lambda w: InspectionTemplate.objects.get(code="QT-GJ"))),
         ("quality:task_accept", Target(obj=lambda w: quality(w).q.rebar, expect=_accept_expect,
                                        audited=False)),
+        *routes_q_api.targets(Target),
+        *routes_q_archive.targets(Target),
     ]
 
 
-MAKERS: dict[type[models.Model], Any] = {}
+MAKERS: dict[type[models.Model], Any] = {**routes_q_api.MAKERS}

@@ -47,7 +47,7 @@ Answer = Any  # what the test client answers (an HttpResponse with .json())
 ANONYMOUS = "anonymous"
 SUCCESS = {200, 201, 204, 302, 303}
 STATUSES = {OK: "success", HIDDEN: "404", REFUSED: "403 (or 404)", FORBIDDEN: "403",
-            INVALID: "refused (403/422, or the form's errors)", REDIRECT: "a redirect (302)"}
+            INVALID: "refused (403/409/422, or the form's errors)", REDIRECT: "a redirect (302)"}
 _serial = itertools.count(1)
 # Who also tries a POST where a GET was refused: a customer of another company and the
 # least trusted staff role (one of each is enough to catch a view that guards GET only).
@@ -190,7 +190,7 @@ class Walker:
             return
         allowed = {OK: SUCCESS if route.method != "GET" else {200}, HIDDEN: {404},
                    REFUSED: {403, 404}, FORBIDDEN: {403}, REDIRECT: {302},
-                   INVALID: {403, 404, 422} if route.kind == API else {200, 403, 404}
+                   INVALID: {403, 404, 409, 422} if route.kind == API else {200, 403, 404}
                    }[expected]
         assert status in allowed, (
             f"{where}: the policy says {STATUSES[expected]}, the route answered {status}: "

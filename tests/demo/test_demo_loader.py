@@ -43,7 +43,7 @@ def test_it_creates_the_whole_company(demo):
     assert counts == {
         "users": 20, "customers": 8, "suppliers": 5, "material categories": 6,
         "materials": 30, "projects": 3, "sites": 5, "project members": 16, "crews": 4,
-        "cost codes": 7, "notifications": 108, "assignment groups": 2,
+        "cost codes": 7, "notifications": 114, "assignment groups": 2,
         "assignment rules": 6, "orders": 34,
     }
 
