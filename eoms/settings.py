@@ -149,6 +149,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "eoms.core.context_processors.shell",
             ],
+            "builtins": ["eoms.core.templatetags.numbers"],
         },
     },
 ]
@@ -375,6 +376,9 @@ PHOTO_MAX_PIXELS = env_int("EOMS_PHOTO_MAX_MEGAPIXELS", 50, minimum=1) * 1_000_0
 PHOTOS_PER_CHECKIN = env_int("EOMS_PHOTOS_PER_CHECKIN", 12, minimum=1)
 # Quality: photos (影像资料) one inspection may hold.
 QUALITY_PHOTOS_PER_INSPECTION = env_int("EOMS_QUALITY_PHOTOS_PER_INSPECTION", 30, minimum=1)
+# Quality report cover (GB/T 50328 案卷封面): 立卷单位 (default: the brand) and 保管期限.
+ARCHIVE_UNIT = env("EOMS_ARCHIVE_UNIT", "") or ""
+ARCHIVE_RETENTION = env("EOMS_ARCHIVE_RETENTION", "") or ""
 
 # --- Scheduling -----------------------------------------------------------------------
 # An overdue task escalates to management after this many working days.

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from eoms.fieldwork.models import CheckIn
+from eoms.lib.text import plain_decimal
 
 
 def _text(label: Any, *, max_length: int | None = None, **attrs: Any) -> forms.CharField:
@@ -143,7 +144,7 @@ class CheckOutForm(forms.Form):
     def __init__(self, data: Any = None, *, checkin: CheckIn) -> None:
         # One prefix per check-in: a page may show the forms of two open check-ins.
         super().__init__(data, prefix=f"out{checkin.pk}", initial={
-            "hours_worked": format(hours_on_site(checkin).normalize(), "f"),
+            "hours_worked": plain_decimal(hours_on_site(checkin)),
             "progress_percent": checkin.progress_percent, "version": checkin.version})
 
     def service_kwargs(self) -> dict[str, Any]:

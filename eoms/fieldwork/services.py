@@ -27,6 +27,7 @@ from eoms.fieldwork.choices import CheckInSource, CheckInState, LocationStatus
 from eoms.fieldwork.geofence import Located, locate
 from eoms.fieldwork.models import CheckIn, DeviceToken, Photo, TimesheetEntry
 from eoms.fieldwork.policies import may_work_at
+from eoms.lib.text import plain_decimal
 from eoms.masterdata.models import Site
 from eoms.scheduling import services as scheduling
 from eoms.scheduling.models import Task
@@ -188,7 +189,7 @@ def _hours(value: Any, checkin: CheckIn, moment: datetime) -> Decimal:
     if hours > on_site + HOURS_SLACK:
         raise field_error("hours_worked",
                           _("填报的工时（%(h)s 小时）超过了签到后的在岗时间（%(s)s 小时）。")
-                          % {"h": hours.normalize(), "s": on_site.quantize(Decimal("0.1"))},
+                          % {"h": plain_decimal(hours), "s": on_site.quantize(Decimal("0.1"))},
                           "exceeds_time_on_site")
     return hours.quantize(Decimal("0.01"))
 

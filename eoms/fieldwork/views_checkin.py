@@ -30,6 +30,7 @@ from eoms.fieldwork import services
 from eoms.fieldwork.choices import CheckInState, LocationStatus
 from eoms.fieldwork.forms_checkin import CheckInForm, CheckOutForm
 from eoms.fieldwork.models import CheckIn, Photo
+from eoms.lib.text import plain_decimal
 from eoms.masterdata.models import Site
 from eoms.masterdata.policies import project_scope
 from eoms.scheduling.choices import TaskStatus
@@ -257,7 +258,7 @@ def checkout(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             hours = closed.hours_worked or Decimal(0)
             messages.success(request, _("已签退“%(site)s”，工时 %(hours)s 小时已记入工时表。") % {
-                "site": closed.site.name, "hours": format(hours.normalize(), "f")})
+                "site": closed.site.name, "hours": plain_decimal(hours)})
             return redirect(reverse("fieldwork:today") if closed.worker_id == user.pk
                             else reverse("fieldwork:checkin_detail", args=[closed.pk]))
     return detail_page(request, checkin, form)

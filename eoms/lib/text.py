@@ -6,7 +6,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["normalize_name", "parse_decimal", "to_halfwidth"]
+__all__ = ["normalize_name", "parse_decimal", "plain_decimal", "to_halfwidth"]
 
 _HALFWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _HALFWIDTH[0x3000] = 0x20
@@ -146,3 +146,14 @@ def _parse_decimal_text(s: str) -> Decimal:
         return Decimal(text.replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the regex admits only valid literals
         raise ValueError(f"not a number: {s!r}")
+
+
+def plain_decimal(value: Decimal | int | None) -> str:
+    """A quantity as people write it: exact, no trailing zeros, never an exponent
+    (Decimal("200.000") → "200", where normalize() would give "2E+2")."""
+    if value is None:
+        return ""
+    number = Decimal(value)
+    if number == 0:
+        return "0"
+    return format(number.normalize(), "f")

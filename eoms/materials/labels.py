@@ -25,6 +25,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from eoms.lib.text import plain_decimal
 from eoms.materials.models import ReceivedBatch
 
 FONT = "STSong-Light"
@@ -52,7 +53,7 @@ def label_lines(batch: ReceivedBatch) -> list[str]:
     name = f"{material.name} {material.specification}".strip()
     return [name,
             _("批号：%(b)s") % {"b": batch.batch_number},
-            _("数量：%(q)s %(u)s") % {"q": batch.quantity.normalize(), "u": batch.unit},
+            _("数量：%(q)s %(u)s") % {"q": plain_decimal(batch.quantity), "u": batch.unit},
             _("供应商：%(s)s") % {"s": batch.supplier.name},
             _("进场：%(d)s") % {"d": batch.delivery.delivered_on.isoformat()},
             batch.label_code]

@@ -25,6 +25,7 @@ from eoms.core import codes
 from eoms.core.access import ADD, VIEW, can, require
 from eoms.core.context import business_event
 from eoms.core.stored_files import delete_on_rollback
+from eoms.lib.text import plain_decimal
 from eoms.masterdata.models import Material, MaterialCategory, Supplier
 from eoms.materials import certificates
 from eoms.materials.models import BatchUsage, Delivery, ReceivedBatch
@@ -190,9 +191,9 @@ def _outstanding(lines: list[_Line]) -> None:
         if line.quantity > left:
             line.refuse("quantity", _("数量 %(q)s %(u)s 超过了订单行尚未到货的数量 %(l)s %(u)s"
                                       "（订购 %(o)s，已到货 %(r)s）。") % {
-                "q": line.quantity.normalize(), "u": line.order_line.unit,
-                "l": max(left, ZERO).normalize(), "o": line.order_line.quantity.normalize(),
-                "r": already.normalize()}, "quantity_above_outstanding")
+                "q": plain_decimal(line.quantity), "u": line.order_line.unit,
+                "l": plain_decimal(max(left, ZERO)), "o": plain_decimal(line.order_line.quantity),
+                "r": plain_decimal(already)}, "quantity_above_outstanding")
         taken[line.order_line.pk] = already + line.quantity
 
 
@@ -285,8 +286,8 @@ def _usage_quantity(value: Any, batch: ReceivedBatch) -> Decimal:
     left = remaining(batch)
     if quantity > left:
         raise field_error("quantity", _("用量 %(q)s %(u)s 超过了批次 %(b)s 的剩余量 %(l)s %(u)s。")
-                          % {"q": quantity.normalize(), "u": batch.unit, "b": batch.batch_number,
-                             "l": left.normalize()}, "above_remaining")
+                          % {"q": plain_decimal(quantity), "u": batch.unit, "b": batch.batch_number,
+                             "l": plain_decimal(left)}, "above_remaining")
     return quantity
 
 

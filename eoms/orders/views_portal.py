@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from eoms.audit.models import AuditEntry
 from eoms.core.access import CUSTOMER, STAFF_ROLES, VIEW, can, roles_of
+from eoms.lib.text import plain_decimal
 from eoms.orders import services, workflow
 from eoms.orders.choices import ExtensionState, OrderStatus, OrderType
 from eoms.orders.models import Order, OrderComment
@@ -132,7 +133,7 @@ def _pending_extensions(order: Order) -> list[Order]:
 def _lines(order: Order) -> list[Any]:
     lines = list(order.lines.select_related("material").order_by("line_no"))
     for line in lines:  # 12.500 → 12.5
-        line.quantity_shown = f"{line.quantity.normalize():f}"  # type: ignore[attr-defined]
+        line.quantity_shown = plain_decimal(line.quantity)  # type: ignore[attr-defined]
     return lines
 
 

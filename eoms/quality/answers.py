@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from eoms.lib.text import plain_decimal
 from eoms.quality import evaluation, media
 from eoms.quality.choices import ItemKind
 from eoms.quality.models import InspectionResult, TemplateItem
@@ -66,8 +67,8 @@ def tolerance_text(item: TemplateItem) -> str:
         return ""
     minus, plus = item.tolerance_minus or 0, item.tolerance_plus or 0
     return _("%(nominal)s %(unit)s（−%(minus)s / +%(plus)s）") % {
-        "nominal": item.nominal.normalize(), "unit": item.unit,
-        "minus": Decimal(minus).normalize(), "plus": Decimal(plus).normalize()}
+        "nominal": plain_decimal(item.nominal), "unit": item.unit,
+        "minus": plain_decimal(Decimal(minus)), "plus": plain_decimal(Decimal(plus))}
 
 
 def _measurement(item: TemplateItem, raw: Any) -> Answer | None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from eoms.core import codes, notifications
 from eoms.core.access import CHANGE, require
 from eoms.core.context import business_event
+from eoms.lib.text import plain_decimal
 from eoms.quality.answers import tolerance_text
 from eoms.quality.choices import InspectionStatus, ItemKind, NcrStatus, Severity
 from eoms.quality.models import Inspection, InspectionResult, NonConformance, TemplateItem
@@ -30,7 +31,7 @@ REWORK_DAYS = 1
 def _cause(item: TemplateItem, result: InspectionResult) -> str:
     if item.kind == ItemKind.MEASUREMENT and result.value is not None:
         return _("“%(item)s”实测 %(value)s %(unit)s，超出允许范围 %(range)s。") % {
-            "item": item.label, "value": result.value.normalize(), "unit": item.unit,
+            "item": item.label, "value": plain_decimal(result.value), "unit": item.unit,
             "range": tolerance_text(item)}
     return _("“%(item)s”检验不合格。") % {"item": item.label}
 

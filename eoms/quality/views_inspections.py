@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from eoms.audit.history import history_for
 from eoms.core.access import CHANGE, VIEW, can
 from eoms.core.listing import Listing
+from eoms.lib.text import plain_decimal
 from eoms.quality import answers, gates, services
 from eoms.quality.choices import InspectionStatus, ItemKind
 from eoms.quality.models import Inspection, InspectionPhoto, InspectionResult
@@ -99,7 +100,7 @@ def _shown(row: dict[str, Any], posted: Any) -> str:
     if row["item"].kind == ItemKind.PASS_FAIL and result.passed is not None:
         return "pass" if result.passed else "fail"
     if row["item"].kind == ItemKind.MEASUREMENT and result.value is not None:
-        return str(result.value.normalize())
+        return plain_decimal(result.value)
     return result.text if row["item"].kind == ItemKind.TEXT else ""
 
 

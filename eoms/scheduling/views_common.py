@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from eoms.audit.history import HistoryItem, prepare
 from eoms.audit.models import AuditEntry
 from eoms.core.access import VIEW, can
+from eoms.lib.text import plain_decimal
 from eoms.orders.models import Order
 from eoms.scheduling import calendars
 from eoms.scheduling.choices import TaskStatus
@@ -63,8 +64,7 @@ def days_text(minutes: int | None, per_day: int) -> str:
         return ""
     value = (Decimal(minutes) / Decimal(per_day or DEFAULT_DAY)).quantize(
         Decimal("0.01"), rounding=ROUND_HALF_UP)
-    text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "0") else text
+    return plain_decimal(value)
 
 
 def _default_minutes(schedule: Schedule | None, project_id: int | None) -> int:

@@ -26,6 +26,7 @@ def test_the_phone_page_offers_camera_photos_a_signature_pad_and_live_checks(wor
     assert 'accept="image/*" capture="environment" multiple' in text
     assert "data-signature-for" in text and 'data-nominal="200.000"' in text
     assert 'name="viewport"' in text
+    assert "设计值 200 mm（−20 / +20）" in text and "E+" not in text  # not 2E+2
 
 
 def test_it_completes_an_inspection_from_the_phone_page(world, q, login):
