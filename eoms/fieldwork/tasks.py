@@ -13,10 +13,10 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from eoms.core.context import Channel, acting, business_event
+from eoms.core.stored_files import delete_on_rollback
 from eoms.fieldwork.choices import PhotoState
 from eoms.fieldwork.models import Photo
 from eoms.fieldwork.orphans import sweep_orphan_photos
-from eoms.fieldwork.photos import delete_on_rollback
 from eoms.lib import images
 
 log = logging.getLogger(__name__)

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from eoms.core.stored_files import delete_on_rollback
 from eoms.fieldwork import photos as pipeline
 from eoms.lib import images
 from eoms.quality.models import Inspection, InspectionPhoto, InspectionResult, TemplateItem
@@ -81,7 +82,7 @@ def save(prepared: Sequence[pipeline.PreparedPhoto], *, inspection: Inspection,
     written: list[str] = []
     stored = []
     with transaction.atomic():
-        pipeline.delete_on_rollback(written)
+        delete_on_rollback(written)
         for one in prepared:
             photo = InspectionPhoto(
                 inspection=inspection, item=item, taken_by=actor, width=one.width,

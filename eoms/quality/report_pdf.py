@@ -101,8 +101,8 @@ class Volume:
     def cover(self) -> list[Flowable]:
         order = self.order
         delivered = order.delivered_on.isoformat() if order.delivered_on else "—"
-        unit = str(getattr(settings, "EOMS_ARCHIVE_UNIT", "") or settings.EOMS_BRAND)
-        retention = str(getattr(settings, "EOMS_ARCHIVE_RETENTION", "") or _("长期"))
+        unit = settings.ARCHIVE_UNIT or settings.EOMS_BRAND
+        retention = settings.ARCHIVE_RETENTION or _("长期")
         pairs = [
             (_("案卷题名"), _("%(t)s 质量验收资料") % {"t": order.title}),
             (_("订单编号"), order.code),

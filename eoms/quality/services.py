@@ -23,6 +23,7 @@ from eoms.accounts.models import User
 from eoms.core import codes, notifications
 from eoms.core.access import ADD, CHANGE, QC_INSPECTOR, require
 from eoms.core.context import business_event
+from eoms.core.stored_files import delete_on_rollback
 from eoms.masterdata.services import StaleVersion
 from eoms.orders.models import Order
 from eoms.quality import answers, media
@@ -176,7 +177,7 @@ def record_results(inspection: Inspection, *, actor: Any, values: Mapping[Any, A
     now = timezone.now()
     written: list[str] = []
     with business_event("inspection.recorded", actor=actor):
-        media.pipeline.delete_on_rollback(written)
+        delete_on_rollback(written)
         for item, answer in checked.answers.items():
             result = (InspectionResult.objects.filter(inspection=locked, item=item).first()
                       or InspectionResult(inspection=locked, item=item, created_by=actor))
