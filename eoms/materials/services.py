@@ -321,8 +321,8 @@ def record_usage(batch: ReceivedBatch, *, actor: Any, task: Task | None, locatio
         raise field_error("location", _("使用部位不能超过 200 个字符。"), "too_long")
     day = _usage_day(used_on, batch)
     with transaction.atomic():
-        locked = ReceivedBatch.objects.select_for_update().select_related("delivery").get(
-            pk=batch.pk)
+        locked = (ReceivedBatch.objects.select_for_update(of=("self",))
+                  .select_related("delivery").get(pk=batch.pk))
         amount = _usage_quantity(quantity, locked)
         usage = BatchUsage(batch=locked, task=task, location=place, quantity=amount,
                            used_on=day, recorded_by=actor, created_by=actor)

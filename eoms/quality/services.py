@@ -141,7 +141,7 @@ def start_inspection(order: Order, template: InspectionTemplate, *, actor: Any,
 
 def _locked(inspection: Inspection, actor: Any, action: str,
             expected_version: int | None = None) -> Inspection:
-    locked = (Inspection.objects.select_for_update()
+    locked = (Inspection.objects.select_for_update(of=("self",))
               .select_related("order__project", "task", "template").get(pk=inspection.pk))
     require(actor, action, locked)
     if expected_version is not None and locked.version != expected_version:

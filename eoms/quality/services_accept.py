@@ -22,7 +22,8 @@ MAX_NOTE = 300
 
 @transaction.atomic
 def accept_task(task: Task, *, actor: Any, note: str = "") -> TaskAcceptance:
-    locked = Task.objects.select_for_update().select_related("order__project").get(pk=task.pk)
+    locked = (Task.objects.select_for_update(of=("self",))
+              .select_related("order__project").get(pk=task.pk))
     acceptance = TaskAcceptance(task=locked, accepted_by=actor, note=(note or "").strip(),
                                 created_by=actor)
     require(actor, ADD, acceptance)

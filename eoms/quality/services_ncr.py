@@ -112,8 +112,8 @@ def _passed_reinspection(ncr: NonConformance) -> Inspection:
 @transaction.atomic
 def close_ncr(ncr: NonConformance, *, actor: Any, note: str = "",
               expected_version: int | None = None) -> NonConformance:
-    locked = NonConformance.objects.select_for_update().select_related("inspection").get(
-        pk=ncr.pk)
+    locked = (NonConformance.objects.select_for_update(of=("self",))
+              .select_related("inspection").get(pk=ncr.pk))
     require(actor, CLOSE, locked)
     if expected_version is not None and locked.version != expected_version:
         raise ValidationError(_("不合格项已被修改，请刷新后重试。"), code="stale")
