@@ -10,6 +10,26 @@ from eoms.testing.smtp import smtp_server  # noqa: F401  (a fixture: a real SMTP
 from eoms.testing.world import PASSWORD, World, build_world
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _reseed_after_flush():
+    """A `transaction=True` test ends with a flush, which also empties the tables a data
+    migration filled (the standard quality templates and checkpoints). Django sends
+    post_migrate after that flush: put them back then, as a fresh installation has them."""
+    from django.db.models.signals import post_migrate
+
+    from eoms.quality.models import Checkpoint, InspectionTemplate, TemplateItem
+    from eoms.quality.seed import seed
+
+    def reseed(sender, **kwargs):
+        if getattr(sender, "label", "") == "quality":
+            with acting(Channel.COMMAND):
+                seed(InspectionTemplate, TemplateItem, Checkpoint)
+
+    post_migrate.connect(reseed, weak=False, dispatch_uid="eoms-tests-reseed")
+    yield
+    post_migrate.disconnect(dispatch_uid="eoms-tests-reseed")
+
+
 @pytest.fixture
 def world(db) -> World:
     return build_world()

@@ -2,6 +2,10 @@
 
 - Templates (api_templates): `GET /templates` (`active`), `GET /templates/{id}` (with
   items), `GET /checkpoints` (`template`, `trigger`, `active`).
+- Keeping them (api_template_writes; management and QC): `POST /templates`,
+  `PATCH /templates/{id}` (If-Match; `items` replaces the list), `POST /templates/{id}/copy`,
+  `DELETE /templates/{id}` (409 with the count when used), `POST /checkpoints`,
+  `PATCH /checkpoints/{id}` (If-Match).
 - Inspections (api_inspections): `GET /inspections` (`status`, `mine`, `order`, `task`;
   paginated), `GET /inspections/{id}` (items, results, photos as URLs of the
   access-checked pages; ETag), `POST /inspections/{id}/results` `{values, note}`
@@ -22,9 +26,17 @@ written. POSTs honour `Idempotency-Key`.
 
 from ninja import Router
 
-from eoms.quality import api_accept, api_archives, api_inspections, api_ncr, api_templates
+from eoms.quality import (
+    api_accept,
+    api_archives,
+    api_inspections,
+    api_ncr,
+    api_template_writes,
+    api_templates,
+)
 
 router = Router(tags=["quality"])
+_ = api_template_writes  # its operations join api_templates.router
 for _module in (api_templates, api_inspections, api_ncr, api_accept):
     router.add_router("", _module.router)
 router.add_router("", api_archives.router)

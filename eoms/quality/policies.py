@@ -1,9 +1,9 @@
 """Who sees and does quality work.
 
-Templates and checkpoints are read by all staff and kept by management. Management and
-auditors see every inspection; a QC inspector sees the inspections assigned to him and
-those of his projects; a project manager those of his projects; a site worker reads the
-inspections of his own (or his crew's) tasks; customers see none.
+Templates and checkpoints are read by all staff and kept by management and QC inspectors.
+Management and auditors see every inspection; a QC inspector sees the inspections assigned
+to him and those of his projects; a project manager those of his projects; a site worker
+reads the inspections of his own (or his crew's) tasks; customers see none.
 
 Inspections are filled and completed by QC inspectors (the one assigned, or one of the
 project) and management; inspections are started by hand or re-inspected by QC,
@@ -57,7 +57,7 @@ CLOSE = "close"
 @register
 class InspectionTemplatePolicy(Policy):
     model = InspectionTemplate
-    rules = {VIEW: STAFF_ROLES, ADD: {MANAGER}, CHANGE: {MANAGER}, DELETE: {MANAGER}}
+    rules = {VIEW: STAFF_ROLES, ADD: INSPECTORS, CHANGE: INSPECTORS, DELETE: INSPECTORS}
     sees_all = STAFF_ROLES
 
 

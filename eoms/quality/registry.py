@@ -15,6 +15,10 @@ for name, label in {
     "ncr.opened": _("开具不合格项"), "ncr.updated": _("修改不合格项"),
     "ncr.closed": _("关闭不合格项"), "task.accepted": _("任务验收"),
     "quality.seeded": _("初始化检验模板"),
+    "quality.template_created": _("新建检验模板"), "quality.template_updated": _("修改检验模板"),
+    "quality.template_copied": _("复制检验模板"), "quality.template_deleted": _("删除检验模板"),
+    "quality.checkpoint_created": _("新建检验点"),
+    "quality.checkpoint_updated": _("修改检验点"),
 }.items():
     events.register(name, label)
 

@@ -2,7 +2,14 @@
 
 from django.urls import include, path
 
-from eoms.quality import urls_archive, views_accept, views_inspections, views_ncr, views_templates
+from eoms.quality import (
+    urls_archive,
+    views_accept,
+    views_inspections,
+    views_ncr,
+    views_template_edit,
+    views_templates,
+)
 
 app_name = "quality"
 urlpatterns = [
@@ -20,6 +27,12 @@ urlpatterns = [
     path("ncrs/<int:pk>/close/", views_ncr.ncr_close, name="ncr_close"),
     path("templates/", views_templates.template_list, name="template_list"),
     path("templates/<int:pk>/", views_templates.template_detail, name="template_detail"),
+    path("templates/new/", views_template_edit.template_create, name="template_create"),
+    path("templates/<int:pk>/edit/", views_template_edit.template_edit, name="template_edit"),
+    path("templates/<int:pk>/copy/", views_template_edit.template_copy, name="template_copy"),
+    path("checkpoints/new/", views_template_edit.checkpoint_create, name="checkpoint_create"),
+    path("checkpoints/<int:pk>/edit/", views_template_edit.checkpoint_edit,
+         name="checkpoint_edit"),
     path("tasks/<int:pk>/accept/", views_accept.task_accept, name="task_accept"),
     path("", include(urls_archive)),
 ]

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from eoms.core.access import VIEW, can
+from eoms.core.access import ADD, CHANGE, VIEW, can
 from eoms.quality import answers
 from eoms.quality.models import Checkpoint, InspectionTemplate
 
@@ -24,7 +24,10 @@ def template_list(request: HttpRequest) -> HttpResponse:
     checkpoints = list(Checkpoint.objects.for_user(user).select_related("template", "project")
                        .order_by("trigger", "name")[:500])
     return render(request, "quality/template_list.html", {
-        "templates": templates, "checkpoints": checkpoints})
+        "templates": templates, "checkpoints": checkpoints,
+        "may_add": can(user, ADD, InspectionTemplate),
+        "may_add_checkpoint": can(user, ADD, Checkpoint),
+        "may_change_checkpoint": can(user, CHANGE, Checkpoint)})
 
 
 @login_required
@@ -35,4 +38,6 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
               "needed": answers.photos_needed(item)} for item in template.items.all()]
     return render(request, "quality/template_detail.html", {
         "template": template, "items": items,
-        "checkpoints": list(template.checkpoints.select_related("project"))})
+        "checkpoints": list(template.checkpoints.select_related("project")),
+        "may_change": can(request.user, CHANGE, template),
+        "may_copy": can(request.user, ADD, InspectionTemplate)})

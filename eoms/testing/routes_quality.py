@@ -34,7 +34,7 @@ from eoms.quality.models import (
     TaskAcceptance,
 )
 from eoms.quality.policies import CLOSE, REINSPECT
-from eoms.testing import routes_q_api, routes_q_archive
+from eoms.testing import routes_q_api, routes_q_archive, routes_q_config
 from eoms.testing.photo_samples import jpeg_upload
 from eoms.testing.quality_checks import fill
 from eoms.testing.quality_world import build_quality, finish
@@ -135,6 +135,7 @@ def targets() -> list[tuple[str, Any]]:
                                        audited=False)),
         *routes_q_api.targets(Target),
         *routes_q_archive.targets(Target),
+        *routes_q_config.targets(Target),
     ]
 
 
