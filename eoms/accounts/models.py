@@ -75,7 +75,8 @@ class User(Audited, AbstractUser):
 
 
 class RoleAssignment(Audited):
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE,
+                             related_name="role_assignments")
     role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
 
     objects = ScopedQuerySet.as_manager()
@@ -111,8 +112,10 @@ class Crew(BusinessModel):
 
 
 class CrewMembership(Audited):
-    crew = models.ForeignKey(Crew, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="crew_memberships")
+    crew = models.ForeignKey(Crew, verbose_name=_("班组"), on_delete=models.CASCADE,
+                             related_name="memberships")
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE,
+                             related_name="crew_memberships")
     joined_on = models.DateField(_("加入日期"), default=timezone.localdate)
 
     class Meta:
@@ -129,7 +132,8 @@ def hash_token(raw: str) -> str:
 class ApiToken(Audited):
     """A bearer token; only its SHA-256 is stored, the token is shown once."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE,
+                             related_name="api_tokens")
     name = models.CharField(_("名称"), max_length=100)
     prefix = models.CharField(_("前缀"), max_length=12)
     digest = models.CharField(max_length=64, unique=True)

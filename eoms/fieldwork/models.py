@@ -138,7 +138,7 @@ class Photo(BusinessModel):
                                  blank=True)
     state = models.CharField(_("状态"), max_length=12, choices=PhotoState.choices,
                              default=PhotoState.PROCESSING)
-    content_type = models.CharField(max_length=40, default="image/jpeg")
+    content_type = models.CharField(_("文件类型"), max_length=40, default="image/jpeg")
     width = models.PositiveIntegerField(_("宽（像素）"), default=0)
     height = models.PositiveIntegerField(_("高（像素）"), default=0)
     size_bytes = models.PositiveIntegerField(_("上传大小（字节）"), default=0)
@@ -231,7 +231,8 @@ class DailyLog(BusinessModel):
 class DailyLogCrew(Audited):
     """Headcount of one crew (or of workers with no crew) on the log's day."""
 
-    log = models.ForeignKey(DailyLog, on_delete=models.CASCADE, related_name="crews")
+    log = models.ForeignKey(DailyLog, verbose_name=_("施工日志"), on_delete=models.CASCADE,
+                            related_name="crews")
     crew = models.ForeignKey(Crew, verbose_name=_("班组"), null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="+")
     crew_name = models.CharField(_("班组"), max_length=100)

@@ -59,8 +59,10 @@ class Customer(NamedMaster):
 class CustomerUser(Audited):
     """A customer's portal user: sees that customer's orders and projects only."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="memberships")
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+    customer = models.ForeignKey(Customer, verbose_name=_("客户"), on_delete=models.CASCADE,
+                                 related_name="memberships")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("用户"),
+                                on_delete=models.CASCADE,
                                 related_name="customer_membership")
 
     objects = ScopedQuerySet.as_manager()
@@ -148,8 +150,10 @@ class Project(NamedMaster):
 class ProjectMember(Audited):
     """A user's scope: the projects (and so sites) he works in."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE,
+                                related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"),
+                             on_delete=models.CASCADE,
                              related_name="project_memberships")
 
     objects = ScopedQuerySet.as_manager()

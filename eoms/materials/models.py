@@ -57,9 +57,9 @@ class ReceivedBatch(BusinessModel):
     unit = models.CharField(_("单位"), max_length=20)
     certificate_number = models.CharField(_("合格证编号"), max_length=80)
     certificate_file = models.FileField(_("合格证文件"), max_length=200)
-    certificate_type = models.CharField(max_length=40)
+    certificate_type = models.CharField(_("合格证文件类型"), max_length=40)
     test_report_file = models.FileField(_("检测报告"), max_length=200, blank=True)
-    test_report_type = models.CharField(max_length=40, blank=True)
+    test_report_type = models.CharField(_("检测报告文件类型"), max_length=40, blank=True)
     label_code = models.CharField(_("标签编号"), max_length=40, unique=True)
 
     class Meta:

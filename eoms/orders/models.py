@@ -33,7 +33,8 @@ class AssignmentGroup(BusinessModel):
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("成员"),
                                      related_name="assignment_groups", blank=True)
     # Round-robin position: the member chosen last.
-    last_assigned = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+    last_assigned = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上次分派给"),
+                                      null=True, blank=True,
                                       on_delete=models.SET_NULL, related_name="+",
                                       editable=False)
 
@@ -141,7 +142,8 @@ class Order(BusinessModel):
 
 
 class OrderLine(BusinessModel):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    order = models.ForeignKey(Order, verbose_name=_("订单"), on_delete=models.CASCADE,
+                              related_name="lines")
     line_no = models.PositiveIntegerField(_("行号"))
     material = models.ForeignKey(Material, verbose_name=_("物料"), on_delete=models.PROTECT,
                                  related_name="order_lines")
@@ -165,7 +167,8 @@ class OrderLine(BusinessModel):
 
 
 class OrderComment(BusinessModel):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="comments")
+    order = models.ForeignKey(Order, verbose_name=_("订单"), on_delete=models.CASCADE,
+                              related_name="comments")
     text = models.TextField(_("内容"))
 
     class Meta:
@@ -178,12 +181,13 @@ class OrderComment(BusinessModel):
 
 
 class OrderAttachment(BusinessModel):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="attachments")
+    order = models.ForeignKey(Order, verbose_name=_("订单"), on_delete=models.CASCADE,
+                              related_name="attachments")
     file = models.FileField(_("文件"), upload_to="orders/%Y/%m/")
     name = models.CharField(_("文件名"), max_length=200)
-    content_type = models.CharField(max_length=100)
+    content_type = models.CharField(_("文件类型"), max_length=100)
     size = models.PositiveBigIntegerField(_("大小"))
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(_("文件 SHA-256"), max_length=64)
 
     class Meta:
         verbose_name = _("订单附件")
@@ -197,7 +201,8 @@ class OrderAttachment(BusinessModel):
 class SavedFilter(BusinessModel):
     """A user's named order-list filter (the query string)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"),
+                             on_delete=models.CASCADE,
                              related_name="saved_order_filters")
     name = models.CharField(_("名称"), max_length=60)
     query = models.CharField(_("条件"), max_length=500)

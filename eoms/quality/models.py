@@ -155,8 +155,8 @@ class Inspection(BusinessModel):
 class InspectionResult(BusinessModel):
     """The answer to one item: a measured value, pass/fail, a text or a drawn signature."""
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE,
-                                   related_name="results")
+    inspection = models.ForeignKey(Inspection, verbose_name=_("质量检验"),
+                                   on_delete=models.CASCADE, related_name="results")
     item = models.ForeignKey(TemplateItem, verbose_name=_("检验项目"),
                              on_delete=models.PROTECT, related_name="+")
     value = models.DecimalField(_("实测值"), max_digits=12, decimal_places=3, null=True,
@@ -179,8 +179,8 @@ class InspectionPhoto(BusinessModel):
     """影像资料 of an inspection: a re-encoded photo (the field-work pipeline) with the
     capture time and position EXIF gave. `kind` leaves room for short video clips."""
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE,
-                                   related_name="photos")
+    inspection = models.ForeignKey(Inspection, verbose_name=_("质量检验"),
+                                   on_delete=models.CASCADE, related_name="photos")
     item = models.ForeignKey(TemplateItem, verbose_name=_("检验项目"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("类型"), max_length=8, choices=MediaKind.choices,

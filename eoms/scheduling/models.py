@@ -278,8 +278,8 @@ class ScheduleImport(BusinessModel):
     task_count = models.PositiveIntegerField(_("任务数"), default=0)
     link_count = models.PositiveIntegerField(_("关系数"), default=0)
     matched = models.PositiveIntegerField(_("日期一致"), default=0)
-    differences = models.JSONField(default=list, blank=True)
-    warnings = models.JSONField(default=list, blank=True)
+    differences = models.JSONField(_("差异"), default=list, blank=True)
+    warnings = models.JSONField(_("警告"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("进度导入")
